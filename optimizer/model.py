@@ -1,0 +1,384 @@
+"""Immutable domain types: campaign settings, targets, cadres, areas, routes, plans, outcomes.
+
+Times of day are integer minutes after midnight; durations carry their unit in the name.
+Plans refer to targets and cadres by id. Change a value with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class TargetType(StrEnum):
+    HOUSEHOLD = "household"
+    ENTERPRISE = "enterprise"
+    SHOP = "shop"
+    SCHOOL = "school"
+    HOSPITAL = "hospital"
+    MARKET = "market"
+    INSTITUTION = "institution"
+    SITE = "site"
+
+    @property
+    def zh(self) -> str:
+        return TYPE_ZH[self]
+
+
+TYPE_ZH = {
+    TargetType.HOUSEHOLD: "户",
+    TargetType.ENTERPRISE: "企业",
+    TargetType.SHOP: "商铺",
+    TargetType.SCHOOL: "学校",
+    TargetType.HOSPITAL: "医院",
+    TargetType.MARKET: "市场",
+    TargetType.INSTITUTION: "机关",
+    TargetType.SITE: "工地",
+}
+
+DEFAULT_SERVICE_MINUTES = {
+    TargetType.HOUSEHOLD: 15,
+    TargetType.ENTERPRISE: 40,
+    TargetType.SHOP: 10,
+    TargetType.SCHOOL: 30,
+    TargetType.HOSPITAL: 30,
+    TargetType.MARKET: 30,
+    TargetType.INSTITUTION: 20,
+    TargetType.SITE: 30,
+}
+
+
+class OutcomeStatus(StrEnum):
+    VISITED = "visited"
+    NOT_HOME = "not_home"
+    REFUSED = "refused"
+    MOVED = "moved"
+    INVALID = "invalid"
+
+    @property
+    def zh(self) -> str:
+        return STATUS_ZH[self]
+
+
+STATUS_ZH = {
+    OutcomeStatus.VISITED: "已走访",
+    OutcomeStatus.NOT_HOME: "未遇",
+    OutcomeStatus.REFUSED: "拒访",
+    OutcomeStatus.MOVED: "已搬离",
+    OutcomeStatus.INVALID: "信息有误",
+}
+
+#: Outcomes after which a target needs no further visit in this campaign.
+FINAL_STATUSES = frozenset(
+    {OutcomeStatus.VISITED, OutcomeStatus.REFUSED, OutcomeStatus.MOVED, OutcomeStatus.INVALID}
+)
+
+RESPONSIBILITY_ZH = {1: "镇村解决", 2: "镇和市直部门联动", 3: "市直部门单独解决"}
+SUBJECT_ZH = {
+    1: "居住环境",
+    2: "社会治安",
+    3: "基本医疗",
+    4: "文体生活",
+    5: "基础教育",
+    6: "社会帮扶",
+    7: "其他",
+}
+
+
+def hhmm(minutes: int) -> str:
+    """Format minutes after midnight as ``HH:MM``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A time window of one day, ``[start_min, end_min]`` in minutes after midnight."""
+
+    start_min: int
+    end_min: int
+
+    @property
+    def length_min(self) -> int:
+        return self.end_min - self.start_min
+
+    def contains(self, minute: int) -> bool:
+        return self.start_min <= minute <= self.end_min
+
+    def intersect(self, other: Window) -> Window | None:
+        start, end = max(self.start_min, other.start_min), min(self.end_min, other.end_min)
+        return Window(start, end) if start < end else None
+
+    def __str__(self) -> str:
+        return f"{hhmm(self.start_min)}-{hhmm(self.end_min)}"
+
+
+@dataclass(frozen=True, slots=True)
+class TravelSettings:
+    speed_kmh: float = 12.0
+    detour: float = 1.3
+    roads: str | None = None  # path of a road graph, relative to the campaign folder
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    max_attempts: int = 3
+    priority_days: int = 3
+    retry_slack: float = 0.15  # share of each cadre's minutes kept free for retries
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What ``campaign.toml`` says."""
+
+    name: str
+    start_date: dt.date
+    days: int
+    day_window: Window
+    travel: TravelSettings = TravelSettings()
+    service_minutes: tuple[tuple[TargetType, int], ...] = tuple(DEFAULT_SERVICE_MINUTES.items())
+    windows: tuple[tuple[str, Window], ...] = (
+        ("day", Window(8 * 60 + 30, 17 * 60 + 30)),
+        ("evening", Window(18 * 60, 20 * 60 + 30)),
+    )
+    policy: Policy = Policy()
+    close_date: dt.date | None = None  # 办结 date of the 诉求 ledger
+
+    def date_of(self, day: int) -> dt.date:
+        """Calendar date of campaign day ``day`` (day 1 = ``start_date``)."""
+        return self.start_date + dt.timedelta(days=day - 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        return self.date_of(self.days)
+
+    def service_for(self, kind: TargetType) -> int:
+        return dict(self.service_minutes).get(kind, DEFAULT_SERVICE_MINUTES[kind])
+
+    def window(self, name: str) -> Window | None:
+        return dict(self.windows).get(name)
+
+    @property
+    def ledger_due(self) -> dt.date:
+        return self.close_date or self.end_date + dt.timedelta(days=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str
+    type: TargetType
+    village: str
+    lat: float
+    lon: float
+    service_minutes: int
+    name: str = ""
+    grid: str = ""
+    address: str = ""
+    phone: str = ""
+    window: Window | None = None
+    priority: bool = False
+
+    @property
+    def grid_key(self) -> tuple[str, str]:
+        """Grids are named within their village."""
+        return (self.village, self.grid)
+
+
+@dataclass(frozen=True, slots=True)
+class Cadre:
+    id: str
+    name: str
+    base_lat: float
+    base_lon: float
+    window: Window
+    role: str = ""
+    unit: str = ""
+    phone: str = ""
+    village: str = ""
+    grid: str = ""
+    types: frozenset[TargetType] = frozenset({TargetType.HOUSEHOLD})
+    minutes_per_day: int = 240
+    off_days: tuple[int, ...] = ()
+
+    def may_visit(self, target: Target) -> bool:
+        """Type rule (sector) and the village/grid restriction."""
+        if target.type not in self.types:
+            return False
+        if self.village and target.village != self.village:
+            return False
+        return not (self.grid and target.grid != self.grid)
+
+    def work_days(self, days: int, after: int = 0) -> tuple[int, ...]:
+        """Campaign days after ``after`` on which this cadre visits."""
+        off = set(self.off_days)
+        return tuple(d for d in range(after + 1, days + 1) if d not in off)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    settings: Settings
+    targets: tuple[Target, ...]
+    cadres: tuple[Cadre, ...]
+    folder: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def target_index(self) -> dict[str, Target]:
+        return {t.id: t for t in self.targets}
+
+    def cadre_index(self) -> dict[str, Cadre]:
+        return {c.id: c for c in self.cadres}
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The 责任田: the targets one cadre owns for the whole campaign."""
+
+    id: str
+    cadre_id: str
+    target_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """Where the cadres cannot cover the targets by the deadline, and by how much."""
+
+    scope: str  # human-readable: 全镇 / 类型 企业 / 高桥村 / 高桥村 1网格
+    target_count: int
+    demand_minutes: int
+    capacity_minutes: int
+    cadre_ids: tuple[str, ...]
+    extra_cadres: int
+    extra_days: int
+    extra_minutes_per_day: int
+    target_ids: tuple[str, ...] = ()
+
+    @property
+    def missing_minutes(self) -> int:
+        return max(0, self.demand_minutes - self.capacity_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Cadres → areas. ``feasible`` is False with ``shortfalls`` saying why."""
+
+    areas: tuple[Area, ...]
+    feasible: bool = True
+    shortfalls: tuple[Shortfall, ...] = ()
+    workload_minutes: tuple[tuple[str, int], ...] = ()  # estimated, per cadre
+    capacity_minutes: tuple[tuple[str, int], ...] = ()
+    solve_seconds: float = 0.0
+
+    def cadre_of(self) -> dict[str, str]:
+        """target_id → cadre_id."""
+        return {tid: a.cadre_id for a in self.areas for tid in a.target_ids}
+
+    def area_of_cadre(self) -> dict[str, Area]:
+        return {a.cadre_id: a for a in self.areas}
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    target_id: str
+    arrive_min: int  # service starts (waiting comes before)
+    depart_min: int
+    travel_min: int  # from the previous stop or the base
+
+
+@dataclass(frozen=True, slots=True)
+class DayRoute:
+    cadre_id: str
+    day: int
+    start_min: int  # leaves the base
+    end_min: int  # back at the base
+    stops: tuple[Stop, ...]
+    travel_s: int = 0
+
+    @property
+    def duration_min(self) -> int:
+        return self.end_min - self.start_min
+
+
+@dataclass(frozen=True, slots=True)
+class Unscheduled:
+    target_id: str
+    cadre_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CadrePlan:
+    """One cadre's routes for the remaining days, as a solve returns them."""
+
+    cadre_id: str
+    routes: tuple[DayRoute, ...]
+    unscheduled: tuple[Unscheduled, ...] = ()
+    priority_late: tuple[str, ...] = ()
+    solve_seconds: float = 0.0
+
+    @property
+    def travel_s(self) -> int:
+        return sum(r.travel_s for r in self.routes)
+
+    @property
+    def finish_day(self) -> int:
+        """Last day with a stop; 0 when nothing is planned."""
+        return max((r.day for r in self.routes if r.stops), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    version: int
+    cadre_plans: tuple[CadrePlan, ...]
+    after_day: int = 0  # routes cover days after this one
+
+    @property
+    def routes(self) -> tuple[DayRoute, ...]:
+        return tuple(r for cp in self.cadre_plans for r in cp.routes)
+
+    @property
+    def unscheduled(self) -> tuple[Unscheduled, ...]:
+        return tuple(u for cp in self.cadre_plans for u in cp.unscheduled)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCategory:
+    """诉求分类: responsibility class (1–3) × subject (1–7)."""
+
+    responsibility: int
+    subject: int
+
+    def __str__(self) -> str:
+        return f"{self.responsibility}-{self.subject}"
+
+    @property
+    def zh(self) -> str:
+        return f"{RESPONSIBILITY_ZH[self.responsibility]}·{SUBJECT_ZH[self.subject]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    target_id: str
+    day: int
+    status: OutcomeStatus
+    time_min: int | None = None
+    cadre_id: str | None = None
+    category: RequestCategory | None = None
+    request: str = ""
+    satisfied: bool | None = None  # return visits: was the resident satisfied
+
+    @property
+    def key(self) -> tuple[str, int, str, int | None]:
+        """Identity: recording the same row again adds nothing."""
+        return (self.target_id, self.day, self.status.value, self.time_min)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetState:
+    """Where one target stands after the outcomes so far."""
+
+    target_id: str
+    attempts: int = 0
+    final: OutcomeStatus | None = None
+    escalated: bool = False
+    retry_window: Window | None = None
+    history: tuple[Outcome, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""The running system: store, broker, Dramatiq actors and the ``zoufang`` command line."""

@@ -1,0 +1,24 @@
+"""``zoufang``: the command line. Exit codes: 0 done, 2 bad input, 3 no plan meets the rules."""
+
+from __future__ import annotations
+
+import sys
+
+from optimizer.errors import InvalidInputError, ZoufangError
+from workers.cli import demo, inputs  # noqa: F401  (registers commands)
+from workers.cli.app import app, err
+
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; a user's mistake never shows a traceback."""
+    try:
+        app(args=argv, prog_name="zoufang")
+    except InvalidInputError as e:
+        err.print(e.report(), markup=False)
+        sys.exit(EXIT_BAD_INPUT)
+    except ZoufangError as e:
+        err.print(f"错误 / error: {e}", markup=False)
+        sys.exit(1)
