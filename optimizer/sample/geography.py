@@ -83,20 +83,29 @@ def share_households(villages: list[Village], total: int, spec: TownSpec, rng) -
         v.households = int(n)
 
 
-def _street_points(v: Village, n: int, rng) -> np.ndarray:
-    """Houses along a few village streets, plus some scattered ones."""
-    streets = 2 + (n > 250) + (n > 700) + (n > 1500)
-    length = 120 + 22 * math.sqrt(n / streets)
-    which = rng.integers(0, streets, n)
-    angles = v.angle + which * math.pi / streets
-    t = rng.uniform(-length / 2, length / 2, n)
-    side = rng.choice([-12.0, 12.0], n) + rng.normal(0, 4, n)
-    x = v.x + t * np.cos(angles) - side * np.sin(angles)
-    y = v.y + t * np.sin(angles) + side * np.cos(angles)
-    scattered = rng.random(n) < 0.1
-    x[scattered] = v.x + rng.normal(0, 0.35 * length, scattered.sum())
-    y[scattered] = v.y + rng.normal(0, 0.35 * length, scattered.sum())
-    return np.column_stack([x, y])
+HOUSE_FRONT_M = 12.0  # frontage of one rural house plot (宅基地)
+LANE_GAP_M = 45.0  # distance between parallel village lanes (胡同)
+
+
+def _street_points(v: Village, n: int, rng) -> tuple[np.ndarray, list[str]]:
+    """Houses in rows on both sides of parallel lanes (a North-China plain village), a few
+    on the outskirts; addresses name the lane (街) and the house number."""
+    if n == 0:
+        return np.zeros((0, 2)), []
+    lane_m = float(np.clip(40 * math.sqrt(n), 150, 420))
+    per_lane = 2 * int(lane_m // HOUSE_FRONT_M)
+    lanes = math.ceil(n / per_lane)
+    k = np.arange(n)
+    lane, slot = k // per_lane, k % per_lane
+    along = (slot // 2) * HOUSE_FRONT_M - lane_m / 2 + rng.normal(0, 1.5, n)
+    across = (lane - (lanes - 1) / 2) * LANE_GAP_M + np.where(slot % 2, 9.0, -9.0)
+    outskirts = rng.random(n) < 0.05
+    along[outskirts] = rng.normal(0, 0.7 * lane_m, outskirts.sum())
+    across[outskirts] = rng.normal(0, 0.7 * max(lane_m, lanes * LANE_GAP_M), outskirts.sum())
+    c, s = math.cos(v.angle), math.sin(v.angle)
+    xy = np.column_stack([v.x + along * c - across * s, v.y + along * s + across * c])
+    addresses = [f"{v.name}{lane[i] + 1}街{slot[i] // 2 + 1}号" for i in range(n)]
+    return xy, addresses
 
 
 def _buildings(v: Village, n: int, rng) -> tuple[np.ndarray, list[str]]:
@@ -116,19 +125,28 @@ def _buildings(v: Village, n: int, rng) -> tuple[np.ndarray, list[str]]:
     return np.array(points), addresses
 
 
-def _grid_labels(xy: np.ndarray, angle: float, grids: int) -> list[str]:
-    """Cut the village along its main street into ``grids`` runs; one building stays whole."""
-    along = xy[:, 0] * math.cos(angle) + xy[:, 1] * math.sin(angle)
-    order = np.lexsort((xy[:, 1], xy[:, 0], along))
+def _bisect(xy: np.ndarray, ids: np.ndarray, grids: int, first: int, labels: list[str]) -> None:
+    """Recursive bisection along the longer side: compact grids of about equal size."""
+    if grids == 1:
+        for i in ids:
+            labels[i] = f"{first}网格"
+        return
+    pts = xy[ids]
+    axis = int(np.ptp(pts[:, 1]) > np.ptp(pts[:, 0]))
+    order = ids[np.lexsort((pts[:, 1 - axis], pts[:, axis]))]
+    left = grids // 2
+    cut = round(len(order) * left / grids)
+    # Never cut through one building: move the cut to the next change of position.
+    while 0 < cut < len(order) and (xy[order[cut]] == xy[order[cut - 1]]).all():
+        cut += 1
+    _bisect(xy, order[:cut], left, first, labels)
+    _bisect(xy, order[cut:], grids - left, first + left, labels)
+
+
+def _grid_labels(xy: np.ndarray, grids: int) -> list[str]:
+    """Cut the village into ``grids`` compact grids; one building stays in one grid."""
     labels = [""] * len(xy)
-    size = len(xy) / grids
-    current, previous = 0, None
-    for rank, i in enumerate(order):
-        key = (xy[i, 0], xy[i, 1])
-        if key != previous and rank >= (current + 1) * size and current < grids - 1:
-            current += 1
-        labels[i] = f"{current + 1}网格"
-        previous = key
+    _bisect(xy, np.arange(len(xy)), grids, 1, labels)
     return labels
 
 
@@ -137,11 +155,10 @@ def build_households(v: Village, per_grid: int, rng) -> None:
     n = v.households
     in_buildings = int(0.7 * n) if v.urban else 0
     xy_b, addr_b = _buildings(v, in_buildings, rng) if in_buildings else (np.zeros((0, 2)), [])
-    xy_s = _street_points(v, n - in_buildings, rng)
-    addr_s = [f"{v.name}{k % 9 + 1}街{k + 1}号" for k in range(n - in_buildings)]
+    xy_s, addr_s = _street_points(v, n - in_buildings, rng)
     xy = np.vstack([xy_b, xy_s]) if in_buildings else xy_s
     v.grids = max(1, round(n / per_grid))
-    labels = _grid_labels(xy, v.angle, v.grids) if n else []
+    labels = _grid_labels(xy, v.grids) if n else []
     v.points = [
         (float(x), float(y), g, a)
         for (x, y), g, a in zip(xy, labels, [*addr_b, *addr_s], strict=True)

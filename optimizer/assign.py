@@ -1,0 +1,343 @@
+"""Cadres → areas (走访人员与走访区域一一对应), with OR-Tools flow models.
+
+1. Feasibility: a max flow from classes of targets to the cadres who may visit them, each cadre
+   capped at its capacity. A shortfall is a diagnosis from the minimum cut, not an exception.
+2. Balance: a min-cost flow whose cost per unit of work grows with the cadre's load ratio
+   (a piecewise-linear convex cost), so ratios equalise; a small distance cost breaks ties.
+3. Compact areas: capacitated clustering — a min-cost flow of co-located units to cadres at the
+   balanced quotas, cost = distance to the cadre's area centre (+ a pull to the base), then
+   centres move; repeated.
+4. Rounding: every unit (an apartment building) goes whole to one cadre where the balance allows.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.graph.python import max_flow, min_cost_flow
+from scipy.spatial import cKDTree
+
+from optimizer.areas import (
+    Instance,
+    area_commute_m,
+    build_instance,
+    capacities,
+    eligibility_matrix,
+    region_commute_m,
+    seed_centres,
+)
+from optimizer.diagnosis import diagnose
+from optimizer.model import Area, Assignment, Campaign
+
+RATIO_STEP = 0.005  # width of one balance segment, as a share of capacity
+BAND = 0.02  # loads within ±2 % of the town's load ratio are equally good ...
+BAND_TIE = 0.05  # ... but for a slight pull to the middle
+RESTRICTION_COST = 100  # per work unit and level: grid 0, village 1, anywhere 2
+RATIO_CAP = 1.0  # beyond this, the overflow segment (only reachable if capacity is short)
+BALANCE_SCALE = 100_000  # cost per work unit per 1.0 of load ratio
+DISTANCE_DIVISOR = 10  # metres per cost unit in the balance model
+BASE_PULL = 0.1  # weight of the distance to the cadre's base against the area centre
+GRID_PENALTY = 60.0  # metres-equivalent for taking a unit from a grid the cadre barely holds
+CANDIDATES = 24  # nearest area centres offered to each unit
+SLACK = 0.004  # quota tolerance in clustering (share of the quota)
+ROUND_TOLERANCE = 0.015  # how far from its quota rounding may push a cadre
+
+
+def _feasibility(inst: Instance, capacity: np.ndarray):
+    """Max flow classes → cadres; returns the flow value and the source side of the min cut."""
+    k, m = len(inst.class_keys), len(capacity)
+    source, sink = k + m, k + m + 1
+    tails = [np.full(k, source), np.arange(m) + k]
+    heads = [np.arange(k), np.full(m, sink)]
+    caps = [inst.class_work, capacity]
+    lens = np.array([len(e) for e in inst.eligible])
+    tails.append(np.repeat(np.arange(k), lens))
+    heads.append(np.concatenate(inst.eligible) + k if lens.sum() else np.zeros(0, np.int64))
+    caps.append(np.repeat(inst.class_work, lens))
+    flow = max_flow.SimpleMaxFlow()
+    flow.add_arcs_with_capacity(np.concatenate(tails), np.concatenate(heads), np.concatenate(caps))
+    status = flow.solve(source, sink)
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"max flow failed: {status}")
+    return flow.optimal_flow(), set(flow.get_source_side_min_cut())
+
+
+def _balance_arcs(capacity: np.ndarray, offset: int, sink: int, total: int, ratio: float):
+    """Segments cadre → sink: free within ``BAND`` of the town's load ratio, steep outside
+    (a convex cost, so ratios equalise), then an overflow arc only a shortfall would use."""
+    steps = round(RATIO_CAP / RATIO_STEP)
+    m = len(capacity)
+    mid = RATIO_STEP * (np.arange(steps) + 0.5)
+    low, high = ratio * (1 - BAND), ratio * (1 + BAND)
+    slope = np.minimum(mid - low, 0) + np.maximum(mid - high, 0) + BAND_TIE * mid
+    costs = np.append(BALANCE_SCALE * (slope - slope.min()), BALANCE_SCALE * 5)
+    seg = np.maximum(1, np.floor(capacity * RATIO_STEP)).astype(np.int64)
+    tails = np.repeat(np.arange(m) + offset, steps + 1)
+    caps = np.column_stack([np.repeat(seg[:, None], steps, axis=1), np.full(m, total)]).ravel()
+    costs = np.tile(np.rint(costs).astype(np.int64), m)
+    return tails, np.full(len(tails), sink), caps, costs
+
+
+def _balanced_quotas(inst: Instance, capacity: np.ndarray, anchors: np.ndarray):
+    """Balance: how much of each class goes to each cadre, load ratios equalised."""
+    k, m = len(inst.class_keys), len(capacity)
+    source, sink = k + m, k + m + 1
+    total = int(inst.class_work.sum())
+    lens = np.array([len(e) for e in inst.eligible])
+    arc_class = np.repeat(np.arange(k), lens)
+    arc_cadre = np.concatenate(inst.eligible) if lens.sum() else np.zeros(0, np.int64)
+    distance = np.linalg.norm(inst.class_xy[arc_class] - anchors[arc_cadre], axis=1)
+    # Within the band, the most specific cadre wins: a grid's own 网格员, then the village's.
+    level = np.array([0 if c.grid else 1 if c.village else 2 for c in inst.campaign.cadres])
+    arc_cost = distance / DISTANCE_DIVISOR + RESTRICTION_COST * level[arc_cadre]
+    ratio = total / max(1, int(capacity.sum()))
+    b_tails, b_heads, b_caps, b_costs = _balance_arcs(capacity, k, sink, total, ratio)
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.full(k, source), arc_class, b_tails]),
+        np.concatenate([np.arange(k), arc_cadre + k, b_heads]),
+        np.concatenate([inst.class_work, inst.class_work[arc_class], b_caps]),
+        np.concatenate([np.zeros(k, np.int64), np.rint(arc_cost), b_costs]).astype(np.int64),
+    )
+    mcf.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
+    if mcf.solve() != mcf.OPTIMAL:
+        raise RuntimeError("balance flow failed")
+    flows = mcf.flows(np.arange(k, k + len(arc_class)))
+    used = flows > 0
+    return arc_class[used], arc_cadre[used], flows[used]
+
+
+def _candidate_arcs(inst: Instance, centres: np.ndarray, quota_pairs, eligible_matrix):
+    """Unit → cadre arcs: eligible cadres among the nearest centres, plus the balance's pairs."""
+    units = len(inst.unit_work)
+    finite = np.isfinite(centres).all(axis=1)
+    near_cols = []
+    if finite.any():
+        ids = np.flatnonzero(finite)
+        count = min(CANDIDATES, len(ids))
+        _, near = cKDTree(centres[ids]).query(inst.unit_xy, k=count)
+        near = ids[np.asarray(near).reshape(units, count)]
+        ok = eligible_matrix[inst.unit_class[:, None], near]
+        rows = np.repeat(np.arange(units)[:, None], count, axis=1)
+        near_cols = [rows[ok], near[ok]]
+    pair_class, pair_cadre = quota_pairs
+    order = np.argsort(inst.unit_class, kind="stable")
+    starts = np.searchsorted(inst.unit_class[order], np.arange(len(inst.class_keys) + 1))
+    counts = starts[pair_class + 1] - starts[pair_class]
+    first = np.repeat(starts[pair_class], counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    pair_units = order[first + within]
+    arc_unit = np.concatenate([near_cols[0] if near_cols else [], pair_units]).astype(np.int64)
+    arc_cadre = np.concatenate([near_cols[1] if near_cols else [], np.repeat(pair_cadre, counts)])
+    key = np.unique(arc_unit * len(centres) + arc_cadre.astype(np.int64))
+    return key // len(centres), key % len(centres)
+
+
+def _cluster_once(inst: Instance, centres, quotas, quota_pairs, eligible_matrix, affinity):
+    """One round of capacitated clustering; returns arcs and their flows.
+
+    Cost of a unit with a cadre: distance to the cadre's area centre, a pull to its base, and
+    ``GRID_PENALTY`` × the share of the unit's grid that the cadre does not hold already.
+    """
+    arc_unit, arc_cadre = _candidate_arcs(inst, centres, quota_pairs, eligible_matrix)
+    units, m = len(inst.unit_work), len(quotas)
+    sink = units + m
+    anchor = np.where(np.isfinite(centres), centres, inst.base_xy)
+    cost = np.linalg.norm(inst.unit_xy[arc_unit] - anchor[arc_cadre], axis=1)
+    cost += BASE_PULL * np.linalg.norm(inst.unit_xy[arc_unit] - inst.base_xy[arc_cadre], axis=1)
+    cost += GRID_PENALTY * (1.0 - affinity[inst.unit_grid[arc_unit], arc_cadre])
+    # Each cadre takes its quota within ±SLACK: the lower bound is the cadre node's own demand.
+    low = np.floor(quotas * (1 - SLACK)).astype(np.int64)
+    high = np.ceil(quotas * (1 + SLACK)).astype(np.int64) + 1
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([arc_unit, np.arange(m) + units]),
+        np.concatenate([arc_cadre + units, np.full(m, sink)]),
+        np.concatenate([inst.unit_work[arc_unit], high - low]),
+        np.concatenate([np.rint(cost), np.zeros(m)]).astype(np.int64),
+    )
+    total = int(inst.unit_work.sum())
+    nodes = np.concatenate([np.arange(units), np.arange(m) + units, [sink]])
+    supplies = np.concatenate([inst.unit_work, -low, [low.sum() - total]]).astype(np.int64)
+    mcf.set_nodes_supplies(nodes, supplies)
+    if mcf.solve() != mcf.OPTIMAL:
+        raise RuntimeError("clustering flow failed")
+    return arc_unit, arc_cadre, mcf.flows(np.arange(len(arc_unit)))
+
+
+def _class_pairs_as_units(inst: Instance, pair_class, pair_cadre, pair_flow):
+    """Spread the balance's class flows over the class's units, pro rata (for grid shares)."""
+    share = pair_flow / inst.class_work[pair_class]
+    rows = [np.flatnonzero(inst.unit_class == k) for k in pair_class]
+    arc_unit = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    lengths = np.array([len(r) for r in rows])
+    arc_cadre = np.repeat(pair_cadre, lengths)
+    flow = inst.unit_work[arc_unit] * np.repeat(share, lengths)
+    return arc_unit, arc_cadre, flow
+
+
+def _grid_shares(inst: Instance, arc_unit, arc_cadre, flow, m: int) -> np.ndarray:
+    """``share[g, c]``: the part of grid group g's work that cadre c holds."""
+    share = np.zeros((inst.grid_count, m))
+    np.add.at(share, (inst.unit_grid[arc_unit], arc_cadre), flow)
+    return share / np.maximum(share.sum(axis=1, keepdims=True), 1)
+
+
+def _centres(inst: Instance, arc_unit, arc_cadre, flow, m: int) -> np.ndarray:
+    weight = np.bincount(arc_cadre, weights=flow, minlength=m)
+    centres = np.full((m, 2), np.nan)
+    has = weight > 0
+    for d in (0, 1):
+        total = np.bincount(arc_cadre, weights=flow * inst.unit_xy[arc_unit, d], minlength=m)
+        centres[has, d] = total[has] / weight[has]
+    return centres
+
+
+def _round_units(inst: Instance, arc_unit, arc_cadre, flow, quotas) -> np.ndarray:
+    """Each target's cadre: a unit split by the flow goes whole to one of its cadres when that
+    keeps every cadre involved within ``ROUND_TOLERANCE`` of its quota, else it is shared."""
+    positive = flow > 0
+    arc_unit, arc_cadre, flow = arc_unit[positive], arc_cadre[positive], flow[positive]
+    arcs_per_unit = np.bincount(arc_unit, minlength=len(inst.unit_work))
+    whole = arcs_per_unit[arc_unit] == 1
+    unit_cadre = np.full(len(inst.unit_work), -1)
+    unit_cadre[arc_unit[whole]] = arc_cadre[whole]
+    target_cadre = unit_cadre[inst.unit_of]
+    load = np.bincount(arc_cadre, weights=flow, minlength=len(quotas)).astype(float)
+    scale = np.maximum(quotas, 1.0)
+    split_arcs = np.flatnonzero(~whole)
+    order = split_arcs[np.argsort(arc_unit[split_arcs], kind="stable")]
+    bounds = np.flatnonzero(np.diff(arc_unit[order])) + 1
+    groups = [g for g in np.split(order, bounds) if len(g)]
+    groups.sort(key=lambda g: -inst.unit_work[arc_unit[g[0]]])
+    for arcs in groups:
+        unit = arc_unit[arcs[0]]
+        cadres, shares = arc_cadre[arcs], flow[arcs].astype(float)
+        ids = np.flatnonzero(inst.unit_of == unit)
+        # Deviation from quota of each involved cadre if cadre j took the whole unit.
+        gain = inst.unit_work[unit] * np.eye(len(cadres)) - shares[None, :]
+        deviation = np.abs(load[cadres][None, :] + gain - quotas[cadres]) / scale[cadres]
+        best = int(np.argmin(deviation.max(axis=1)))
+        if len(ids) == 1 or deviation[best].max() <= ROUND_TOLERANCE:
+            target_cadre[ids] = cadres[best]
+            load[cadres] += gain[best]
+            continue
+        cuts = np.rint(np.cumsum(shares)[:-1] / shares.sum() * len(ids)).astype(int)
+        for part, c in zip(np.split(ids, cuts), cadres, strict=True):
+            target_cadre[part] = c
+    return target_cadre
+
+
+def _repair_balance(inst: Instance, target_cadre, capacity, matrix, moves: int = 2000):
+    """Move single targets off the most loaded cadre while that lowers the highest ratio.
+
+    Rounding whole units (one enterprise is 5 % of a cadre's load) can leave a cadre above the
+    band; each move gives the cadre's target nearest to another eligible, less loaded cadre's
+    area to that cadre.
+    """
+    m = len(capacity)
+    load = np.bincount(target_cadre, weights=inst.work, minlength=m)
+    ratio_goal = load.sum() / capacity.sum() * (1 + BAND)
+    for _ in range(moves):
+        ratio = load / np.maximum(capacity, 1)
+        worst = int(np.argmax(ratio))
+        if ratio[worst] <= ratio_goal:
+            break
+        mine = np.flatnonzero(target_cadre == worst)
+        able = matrix[inst.target_class[mine]]  # (targets, cadres)
+        after = (load[None, :] + inst.work[mine, None]) / np.maximum(capacity, 1)[None, :]
+        better = able & (after < ratio[worst] - 1e-9)
+        better[:, worst] = False
+        if not better.any():
+            break
+        centre = _target_centres(inst, target_cadre, m)
+        distance = np.linalg.norm(inst.xy[mine, None, :] - centre[None, :, :], axis=2)
+        distance = np.where(better & np.isfinite(distance), distance, np.inf)
+        i, c = np.unravel_index(int(np.argmin(distance)), distance.shape)
+        target_cadre[mine[i]] = c
+        load[worst] -= inst.work[mine[i]]
+        load[c] += inst.work[mine[i]]
+    return target_cadre
+
+
+def _target_centres(inst: Instance, target_cadre, m: int) -> np.ndarray:
+    count = np.bincount(target_cadre, minlength=m).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.column_stack(
+            [np.bincount(target_cadre, weights=inst.xy[:, d], minlength=m) / count for d in (0, 1)]
+        )
+
+
+def _areas(inst: Instance, target_cadre: np.ndarray) -> tuple[Area, ...]:
+    campaign = inst.campaign
+    by_cadre: list[list[str]] = [[] for _ in campaign.cadres]
+    for t, c in zip(campaign.targets, target_cadre, strict=True):
+        by_cadre[c].append(t.id)
+    width = max(3, len(str(len(campaign.cadres))))
+    return tuple(
+        Area(f"A{i + 1:0{width}d}", cadre.id, tuple(ids))
+        for i, (cadre, ids) in enumerate(zip(campaign.cadres, by_cadre, strict=True))
+    )
+
+
+def _solve(inst: Instance, capacity, centres, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced quotas, then capacitated clustering from ``centres``; each target's cadre."""
+    m = len(capacity)
+    anchors = np.where(np.isfinite(centres), centres, inst.base_xy)
+    pair_class, pair_cadre, pair_flow = _balanced_quotas(inst, capacity, anchors)
+    quotas = np.bincount(pair_cadre, weights=pair_flow, minlength=m)
+    matrix = eligibility_matrix(inst)
+    affinity = _grid_shares(
+        inst, *_class_pairs_as_units(inst, pair_class, pair_cadre, pair_flow), m
+    )
+    for _ in range(iterations):
+        arcs = _cluster_once(inst, anchors, quotas, (pair_class, pair_cadre), matrix, affinity)
+        anchors = _centres(inst, *arcs, m)
+        affinity = _grid_shares(inst, *arcs, m)
+    target_cadre = _round_units(inst, *arcs, quotas)
+    return _repair_balance(inst, target_cadre, capacity, matrix), anchors
+
+
+def assign_areas(campaign: Campaign, *, seed: int = 0, iterations: int = 5) -> Assignment:
+    """Give every target to exactly one cadre, under the hard rules, balanced and compact.
+
+    Parameters
+    ----------
+    campaign
+        A validated campaign.
+    seed
+        Seeds the first area centres (k-means); the flow models are deterministic.
+    iterations
+        Rounds of capacitated clustering.
+
+    Returns
+    -------
+    Assignment
+        ``feasible=False`` with ``shortfalls`` when the cadres cannot cover the targets.
+    """
+    started = time.perf_counter()
+    inst = build_instance(campaign)
+    capacity = capacities(inst, region_commute_m(inst))
+    flow, cut = _feasibility(inst, capacity)
+    if flow < inst.class_work.sum():
+        shortfalls = diagnose(inst, capacity, cut)
+        return Assignment((), False, shortfalls, solve_seconds=time.perf_counter() - started)
+    centres = seed_centres(inst, seed)
+    target_cadre, centres = _solve(inst, capacity, centres, iterations)
+    if not inst.restricted.all():
+        # Free cadres' commute depends on where their area landed: re-balance once with it.
+        capacity = capacities(inst, area_commute_m(inst, target_cadre))
+        flow, cut = _feasibility(inst, capacity)
+        if flow < inst.class_work.sum():
+            shortfalls = diagnose(inst, capacity, cut)
+            return Assignment((), False, shortfalls, solve_seconds=time.perf_counter() - started)
+        target_cadre, centres = _solve(inst, capacity, centres, max(2, iterations // 2))
+    load = np.bincount(target_cadre, weights=inst.work, minlength=len(capacity)) / 10
+    ids = [c.id for c in campaign.cadres]
+    return Assignment(
+        areas=_areas(inst, target_cadre),
+        workload_minutes=tuple(zip(ids, np.rint(load).astype(int).tolist(), strict=True)),
+        capacity_minutes=tuple(zip(ids, (capacity // 10).tolist(), strict=True)),
+        solve_seconds=time.perf_counter() - started,
+    )

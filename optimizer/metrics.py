@@ -1,0 +1,94 @@
+"""Figures of an assignment: hard-rule check, balance, compactness, grid lines."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model import Assignment, Campaign
+from optimizer.travel import project_m
+from optimizer.workload import town_origin
+
+
+def rule_violations(campaign: Campaign, assignment: Assignment) -> list[str]:
+    """Every broken hard rule of DESIGN §5 in an assignment (empty when all hold)."""
+    problems = []
+    seen = Counter(tid for a in assignment.areas for tid in a.target_ids)
+    targets = campaign.target_index()
+    for tid in targets:
+        if seen[tid] != 1:
+            problems.append(f"target {tid} is in {seen[tid]} areas")
+    owners = Counter(a.cadre_id for a in assignment.areas)
+    problems += [f"cadre {c} owns {n} areas" for c, n in owners.items() if n > 1]
+    cadres = campaign.cadre_index()
+    for area in assignment.areas:
+        cadre = cadres[area.cadre_id]
+        for tid in area.target_ids:
+            if tid in targets and not cadre.may_visit(targets[tid]):
+                problems.append(f"cadre {cadre.id} may not visit {tid}")
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentFigures:
+    workload_ratio_max: float
+    workload_ratio_mean: float
+    workload_ratio_min: float
+    mean_distance_to_centre_m: float
+    grids_split_share: float  # of (grid, type) groups spread over more than one area
+    restricted_inside_share: float
+    empty_areas: int
+
+    @property
+    def max_over_mean(self) -> float:
+        return (
+            self.workload_ratio_max / self.workload_ratio_mean if self.workload_ratio_mean else 0.0
+        )
+
+
+def mean_distance_to_centre(xy: np.ndarray, label: np.ndarray) -> float:
+    """Mean distance (m) from each point to the centroid of its group."""
+    groups = int(label.max()) + 1
+    count = np.bincount(label, minlength=groups).astype(float)
+    safe = np.maximum(count, 1)
+    centre = np.column_stack(
+        [np.bincount(label, weights=xy[:, d], minlength=groups) / safe for d in (0, 1)]
+    )
+    return float(np.linalg.norm(xy - centre[label], axis=1).mean())
+
+
+def assignment_figures(campaign: Campaign, assignment: Assignment) -> AssignmentFigures:
+    """Balance (estimated workload ÷ capacity), compactness and grid-line figures."""
+    load = dict(assignment.workload_minutes)
+    capacity = dict(assignment.capacity_minutes)
+    ratios = np.array([load[c] / capacity[c] for c in load if capacity.get(c) and load[c] > 0])
+    cadre_of = assignment.cadre_of()
+    index = {c.id: i for i, c in enumerate(campaign.cadres)}
+    lat0, lon0 = town_origin(campaign.targets)
+    xy = project_m([t.lat for t in campaign.targets], [t.lon for t in campaign.targets], lat0, lon0)
+    label = np.array([index[cadre_of[t.id]] for t in campaign.targets])
+    grid_cadres: dict[tuple, set] = defaultdict(set)
+    for t in campaign.targets:
+        grid_cadres[(t.village, t.grid, t.type)].add(cadre_of[t.id])
+    split = sum(1 for cadres in grid_cadres.values() if len(cadres) > 1)
+    cadres = campaign.cadre_index()
+    targets = campaign.target_index()
+    restricted = [
+        a for a in assignment.areas if cadres[a.cadre_id].village or cadres[a.cadre_id].grid
+    ]
+    inside = [
+        a
+        for a in restricted
+        if all(cadres[a.cadre_id].may_visit(targets[tid]) for tid in a.target_ids)
+    ]
+    return AssignmentFigures(
+        workload_ratio_max=float(ratios.max()) if len(ratios) else 0.0,
+        workload_ratio_mean=float(ratios.mean()) if len(ratios) else 0.0,
+        workload_ratio_min=float(ratios.min()) if len(ratios) else 0.0,
+        mean_distance_to_centre_m=mean_distance_to_centre(xy, label),
+        grids_split_share=split / max(1, len(grid_cadres)),
+        restricted_inside_share=len(inside) / max(1, len(restricted)),
+        empty_areas=sum(1 for a in assignment.areas if not a.target_ids),
+    )

@@ -1,0 +1,80 @@
+"""日路线 workbook: one printable sheet per campaign day, every cadre's stops in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.model import Campaign, Plan, hhmm
+from optimizer.privacy import display_name
+from optimizer.tables.xlsx import Formats, column_widths, setup_a4_landscape
+
+FILENAME = "日路线.xlsx"
+HEADERS = [
+    "走访人员",
+    "序号",
+    "对象编号",
+    "名称",
+    "类型",
+    "地址",
+    "可走访时段",
+    "计划到达",
+    "计划离开",
+    "路程(分)",
+]
+
+
+def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object]]]:
+    """Rows per day: cadre, order, target, masked name, type, address, window, times."""
+    targets = campaign.target_index()
+    cadres = campaign.cadre_index()
+    by_day: dict[int, list[list[object]]] = {}
+    for route in sorted(plan.routes, key=lambda r: (r.day, r.cadre_id)):
+        cadre = cadres[route.cadre_id]
+        for seq, stop in enumerate(route.stops, start=1):
+            t = targets[stop.target_id]
+            window = str(t.window) if t.window else "不限"
+            by_day.setdefault(route.day, []).append(
+                [
+                    f"{cadre.name}（{cadre.id}）",
+                    seq,
+                    t.id,
+                    display_name(t),
+                    t.type.zh,
+                    t.address,
+                    window,
+                    hhmm(stop.arrive_min),
+                    hhmm(stop.depart_min),
+                    stop.travel_min,
+                ]
+            )
+    return by_day
+
+
+def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
+    """Write 日路线.xlsx (names masked; no phone numbers)."""
+    import xlsxwriter
+
+    path = Path(folder) / FILENAME
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    f = Formats(book)
+    rows_by_day = day_route_rows(campaign, plan)
+    for day in sorted(rows_by_day):
+        rows = rows_by_day[day]
+        date = campaign.settings.date_of(day)
+        title = f"{campaign.settings.name} 第{day}天（{date.isoformat()}）走访路线"
+        sheet = book.add_worksheet(f"第{day}天 {date.month}月{date.day}日")
+        widths = column_widths(HEADERS, rows, limits={5: 30})
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, width)
+        sheet.merge_range(0, 0, 0, len(HEADERS) - 1, title, f.title)
+        sheet.write_row(1, 0, HEADERS, f.header)
+        for i, row in enumerate(rows, start=2):
+            for j, value in enumerate(row):
+                sheet.write(
+                    i, j, value, f.number if j in (1, 9) else f.centre if j != 5 else f.text
+                )
+        setup_a4_landscape(sheet, header_row=1, title=title)
+    if not rows_by_day:
+        book.add_worksheet("无路线").write(0, 0, "没有安排路线")
+    book.close()
+    return path

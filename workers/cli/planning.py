@@ -1,0 +1,85 @@
+"""``zoufang plan``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from optimizer.diagnosis import shortfall_text
+from optimizer.planning import PLAN_TIME_LIMIT_S
+from workers.cli.app import app, err, out
+from workers.jobs import plan_campaign
+
+EXIT_INFEASIBLE = 3
+
+CampaignArg = Annotated[
+    Path, typer.Argument(metavar="CAMPAIGN", help="活动文件夹 / campaign folder")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="输出文件夹（默认 CAMPAIGN/out）")]
+SeedOpt = Annotated[int, typer.Option(help="随机种子 / seed")]
+LimitOpt = Annotated[
+    float, typer.Option("--time-limit", help="每名人员的求解秒数 / seconds per cadre")
+]
+WorkersOpt = Annotated[int | None, typer.Option(help="并行进程数（默认全部 CPU）")]
+MapsOpt = Annotated[bool, typer.Option("--maps/--no-maps", help="同时生成地图 / also render maps")]
+
+
+def progress_bar(label: str):
+    """A rich progress bar and the callback that advances it."""
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task(label, total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, advance
+
+
+@app.command()
+def plan(
+    campaign: CampaignArg,
+    out_dir: OutOpt = None,
+    seed: SeedOpt = 0,
+    time_limit: LimitOpt = PLAN_TIME_LIMIT_S,
+    workers: WorkersOpt = None,
+    maps: MapsOpt = True,
+) -> None:
+    """分片包干并排出每日路线，写出附件2、路线表与摘要 / assign areas and plan routes."""
+    bar, advance = progress_bar("排路线 / routing")
+    with bar:
+        result = plan_campaign(
+            campaign,
+            out_dir,
+            seed=seed,
+            time_limit_s=time_limit,
+            workers=workers,
+            progress=advance,
+            maps=maps,
+        )
+    if not result.feasible:
+        err.print("[bold red]无法在期限内完成走访 / no plan meets the rules[/bold red]")
+        for s in result.assignment.shortfalls:
+            err.print(f"  - {shortfall_text(s)}", markup=False)
+        err.print(f"诊断已写入 {result.out / 'summary.json'}")
+        raise typer.Exit(EXIT_INFEASIBLE)
+    s = result.summary
+    finish = max(s["projected_finish_day"].values(), default=0)
+    out.print(
+        f"已排定第 {s['plan_version']} 版计划：{s['targets']} 个对象，{s['cadres']} 名人员，"
+        f"预计最晚第 {finish} 天完成；未能排入 {len(s['unscheduled'])} 个；"
+        f"负荷最大/平均 {s['workload_max_over_mean']}；用时 {s['solve_seconds']} 秒"
+    )
+    for risk in s["at_risk"]:
+        text = f"风险 {risk['cadre_id']}: 缺 {risk['missing_minutes']} 分钟 —— {risk['remedy']}"
+        out.print(text, style="yellow", markup=False)
+    out.print(f"输出 / outputs: {result.out}")
