@@ -50,7 +50,9 @@ def kmeans_distance(xy: np.ndarray, groups: np.ndarray, areas_per_group: dict, s
 
 
 def measure(town: str, size: int, seed: int, folder: Path) -> None:
-    campaign = read_campaign(write_sample(folder / f"{town}{size}", generate_sample(town, size, seed)))
+    campaign = read_campaign(
+        write_sample(folder / f"{town}{size}", generate_sample(town, size, seed))
+    )
     started = time.perf_counter()
     assignment = assign_areas(campaign, seed=seed)
     wall = time.perf_counter() - started
@@ -79,17 +81,23 @@ def measure(town: str, size: int, seed: int, folder: Path) -> None:
     print(f"\n{town} {size} targets, {len(campaign.cadres)} cadres, {areas} non-empty areas")
     print(f"  wall time               {wall:6.2f} s   (target ≤ 10 s for 30,000 / 500)")
     print(f"  hard-rule violations    {len(rule_violations(campaign, assignment))}")
-    print(f"  workload max/mean       {figures.max_over_mean:6.3f}   (max {figures.workload_ratio_max:.3f}, mean {figures.workload_ratio_mean:.3f}; target ≤ 1.05)")
+    print(
+        f"  workload max/mean       {figures.max_over_mean:6.3f}   (max {figures.workload_ratio_max:.3f}, mean {figures.workload_ratio_mean:.3f}; target ≤ 1.05)"
+    )
     print(f"  mean distance to centre {ours:6.1f} m")
     print(f"    k-means, all points   {km_all:6.1f} m   ratio {ours / km_all:.3f}")
     print(f"    k-means, per sector   {km_sector:6.1f} m   ratio {ours / km_sector:.3f}")
-    print(f"    restrictions lifted   {free_figures.mean_distance_to_centre_m:6.1f} m   ratio to k-means all {free_figures.mean_distance_to_centre_m / km_all:.3f}")
+    print(
+        f"    restrictions lifted   {free_figures.mean_distance_to_centre_m:6.1f} m   ratio to k-means all {free_figures.mean_distance_to_centre_m / km_all:.3f}"
+    )
     print(f"  (grid, type) groups split {figures.grids_split_share:.1%}")
     print(f"  restricted cadres inside  {figures.restricted_inside_share:.1%}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", default="15000,30000")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -9,7 +9,7 @@ import numpy as np
 
 from optimizer.model import Assignment, Campaign
 from optimizer.travel import project_m
-from optimizer.workload import town_origin
+from optimizer.workload import capacity_minutes, town_origin, workload_minutes
 
 
 def rule_violations(campaign: Campaign, assignment: Assignment) -> list[str]:
@@ -59,10 +59,25 @@ def mean_distance_to_centre(xy: np.ndarray, label: np.ndarray) -> float:
     return float(np.linalg.norm(xy - centre[label], axis=1).mean())
 
 
+def _loads(campaign: Campaign, assignment: Assignment) -> tuple[dict, dict]:
+    """Per cadre: estimated workload and capacity (from the assignment, else estimated here)."""
+    if assignment.workload_minutes:
+        return dict(assignment.workload_minutes), dict(assignment.capacity_minutes)
+    work = dict(
+        zip(
+            (t.id for t in campaign.targets),
+            workload_minutes(campaign.targets, campaign.settings),
+            strict=True,
+        )
+    )
+    load = {a.cadre_id: sum(work[tid] for tid in a.target_ids) for a in assignment.areas}
+    capacity = {c.id: capacity_minutes(c, campaign.settings) for c in campaign.cadres}
+    return load, capacity
+
+
 def assignment_figures(campaign: Campaign, assignment: Assignment) -> AssignmentFigures:
     """Balance (estimated workload ÷ capacity), compactness and grid-line figures."""
-    load = dict(assignment.workload_minutes)
-    capacity = dict(assignment.capacity_minutes)
+    load, capacity = _loads(campaign, assignment)
     ratios = np.array([load[c] / capacity[c] for c in load if capacity.get(c) and load[c] > 0])
     cadre_of = assignment.cadre_of()
     index = {c.id: i for i, c in enumerate(campaign.cadres)}

@@ -128,6 +128,12 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class MapOptions:
+    tiles: str = "amap"  # amap | tianditu | osm
+    offline: bool = False  # inline Leaflet into every map
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """What ``campaign.toml`` says."""
 
@@ -143,6 +149,7 @@ class Settings:
     )
     policy: Policy = Policy()
     close_date: dt.date | None = None  # 办结 date of the 诉求 ledger
+    maps: MapOptions = MapOptions()
 
     def date_of(self, day: int) -> dt.date:
         """Calendar date of campaign day ``day`` (day 1 = ``start_date``)."""

@@ -26,7 +26,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.model import CadrePlan, DayRoute, Unscheduled
 from optimizer.problem import REASON_CAPACITY, REASON_NO_DAYS, RouteProblem
-from optimizer.split import bring_priority_forward, split_tour
+from optimizer.split import SplitArrays, bring_priority_forward, fits_in_order, split_tour
 from optimizer.timing import Leg, schedule
 
 FRONT_LOAD_S = 120  # using day k of the remaining days costs k × this
@@ -73,32 +73,38 @@ class _Model:
 
 
 def _travel_costs(m: _Model) -> None:
-    """Travel costs seconds; tomorrow pays for changes; 重点户 first: a priority target on a
-    day after ``priority_days`` costs an hour of travel."""
+    """Travel costs seconds. 重点户 first: a priority target on a day after ``priority_days``
+    costs an hour of travel. Re-plans keep tomorrow close to what was announced: on tomorrow,
+    an arc that was not announced costs five minutes; on any other day, so does reaching one
+    of tomorrow's announced targets (so they stay tomorrow unless that really helps)."""
     p = m.p
     cost = m.cost
-    plain = m.matrix_callback(cost)
     priority = np.array([False, *(t.priority for t in p.targets)])
-    late_cb = plain
-    if priority.any():
-        late_cb = m.matrix_callback(
-            cost + np.where(priority[None, :], PRIORITY_LATE_S * COST_SCALE, 0)
-        )
+    late = cost + np.where(priority[None, :], PRIORITY_LATE_S * COST_SCALE, 0)
     keep = dict(p.announced).get(p.keep_day, ())
-    keep_cb = None
-    if keep:
-        where = {t.id: i for i, t in enumerate(p.targets, start=1)}
-        nodes = [0, *(where[t] for t in keep if t in where), 0]
-        change = np.full(p.travel_s.shape, KEEP_CHANGE_S * COST_SCALE)
-        for a, b in itertools.pairwise(nodes):
+    where = {t.id: i for i, t in enumerate(p.targets, start=1)}
+    kept = [where[t] for t in keep if t in where]
+    callbacks: dict[str, int] = {}
+
+    def callback(name: str, matrix: np.ndarray) -> int:
+        if name not in callbacks:
+            callbacks[name] = m.matrix_callback(matrix)
+        return callbacks[name]
+
+    stay = np.zeros(cost.shape, dtype=np.int64)
+    change = np.full(cost.shape, KEEP_CHANGE_S * COST_SCALE)
+    if kept:
+        stay[:, kept] = KEEP_CHANGE_S * COST_SCALE
+        for a, b in itertools.pairwise([0, *kept, 0]):
             change[a, b] = 0
-        keep_cb = m.matrix_callback(cost + change)
     for v, day in enumerate(p.days):
-        if keep_cb is not None and day == p.keep_day:
-            callback = keep_cb
+        if kept and day == p.keep_day:
+            index = callback("keep", cost + change)
+        elif day <= p.priority_until or not priority.any():
+            index = callback("plain", cost + stay)
         else:
-            callback = plain if day <= p.priority_until else late_cb
-        m.routing.SetArcCostEvaluatorOfVehicle(callback, v)
+            index = callback("late", late + stay)
+        m.routing.SetArcCostEvaluatorOfVehicle(index, v)
 
 
 def _time_windows(m: _Model) -> None:
@@ -158,11 +164,25 @@ def _parameters(search: SearchSettings, time_limit_s: float):
 
 
 def _initial_routes(m: _Model, start: dict[int, tuple[str, ...]]) -> list[list[int]]:
-    where = {t.id: i for i, t in enumerate(m.p.targets, start=1)}
-    return [
-        [m.manager.NodeToIndex(where[t]) for t in start.get(day, ()) if t in where]
-        for day in m.p.days
-    ]
+    """Warm-start routes as routing indices: each target once, and each day cut to the part
+    that still fits (windows may have changed since it was announced); the rest is left for
+    the search to insert."""
+    p = m.p
+    where = {t.id: i for i, t in enumerate(p.targets, start=1)}
+    arrays = SplitArrays(p)
+    seen: set[int] = set()
+    routes = []
+    for day in p.days:
+        nodes: list[int] = []
+        for t in start.get(day, ()):
+            node = where.get(t)
+            if node is None or node in seen:
+                continue
+            if fits_in_order(arrays, [*nodes, node]):
+                nodes.append(node)
+                seen.add(node)
+        routes.append([m.manager.NodeToIndex(n) for n in nodes])
+    return routes
 
 
 def _extract(m: _Model, solution) -> list[list[int]]:

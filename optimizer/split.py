@@ -18,7 +18,7 @@ MAX_STOPS = 40  # longest piece tried as one day
 SWAP_CANDIDATES = 3  # targets nearest to a priority target tried for an exchange
 
 
-class _Arrays:
+class SplitArrays:
     """The problem as plain lists, for fast repeated timing of candidate pieces."""
 
     def __init__(self, p: RouteProblem):
@@ -34,13 +34,15 @@ def _piece_order(p: RouteProblem, piece: list[int]) -> list[int]:
     return sorted(piece, key=lambda node: p.windows[node - 1].start_min)  # stable: tour order
 
 
-def _piece_cost(p: RouteProblem, piece: list[int], a: _Arrays | None = None) -> int | None:
-    """Travel (s) of one day visiting ``piece``, or None if no schedule fits."""
-    a = a or _Arrays(p)
-    order = _piece_order(p, piece)
+def fits_in_order(a: SplitArrays, order: list[int]) -> bool:
+    """Whether one day can visit ``order`` as given."""
+    return _timed(a, order) is not None
+
+
+def _timed(a: SplitArrays, order: list[int]):
     path = [0, *order, 0]
     travel = [a.minutes[x][y] for x, y in itertools.pairwise(path)]
-    timed = service_starts(
+    return service_starts(
         travel[:-1],
         [a.service[x] for x in order],
         [a.opens[x] for x in order],
@@ -49,7 +51,14 @@ def _piece_cost(p: RouteProblem, piece: list[int], a: _Arrays | None = None) -> 
         a.day,
         a.limit,
     )
-    if timed is None:
+
+
+def _piece_cost(p: RouteProblem, piece: list[int], a: SplitArrays | None = None) -> int | None:
+    """Travel (s) of one day visiting ``piece``, or None if no schedule fits."""
+    a = a or SplitArrays(p)
+    order = _piece_order(p, piece)
+    path = [0, *order, 0]
+    if _timed(a, order) is None:
         return None
     return sum(a.seconds[x][y] for x, y in itertools.pairwise(path))
 
@@ -61,7 +70,7 @@ def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int
     best = np.full((n + 1, days + 1), inf, dtype=np.int64)
     back = np.zeros((n + 1, days + 1), dtype=np.int64)
     best[0, 0] = 0
-    arrays = _Arrays(p)
+    arrays = SplitArrays(p)
     for i in range(n):
         if not (best[i] < inf).any():
             continue

@@ -75,3 +75,26 @@ def read_assignment_csv(path: Path) -> Assignment:
         for row in csv.DictReader(f):
             areas.setdefault((row["area_id"], row["cadre_id"]), []).append(row["target_id"])
     return Assignment(tuple(Area(a, c, tuple(ids)) for (a, c), ids in areas.items()))
+
+
+OUTCOME_COLUMNS = ["target_id", "day", "status", "time", "cadre_id", "category", "request"]
+
+
+def write_outcomes_csv(path: Path, outcomes) -> Path:
+    """An outcomes file as a field office would hand it in (the contract's columns)."""
+    with Path(path).open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(OUTCOME_COLUMNS)
+        for o in outcomes:
+            writer.writerow(
+                [
+                    o.target_id,
+                    o.day,
+                    o.status.value,
+                    "" if o.time_min is None else hhmm(o.time_min),
+                    o.cadre_id or "",
+                    str(o.category) if o.category else "",
+                    o.request,
+                ]
+            )
+    return Path(path)

@@ -9,6 +9,7 @@ from typing import Any
 from optimizer.errors import InputProblem
 from optimizer.model import (
     DEFAULT_SERVICE_MINUTES,
+    MapOptions,
     Policy,
     Settings,
     TravelSettings,
@@ -99,6 +100,19 @@ def _policy(r: _Reader) -> Policy:
     )
 
 
+def _maps(r: _Reader) -> MapOptions:
+    table = r.data.get("maps", {})
+    tiles = str(table.get("tiles", "amap"))
+    if tiles not in ("amap", "tianditu", "osm"):
+        r.problem("maps.tiles", f"未知的底图「{tiles}」", "amap、tianditu 或 osm")
+        tiles = "amap"
+    offline = table.get("offline", False)
+    if not isinstance(offline, bool):
+        r.problem("maps.offline", f"「{offline}」不是 true/false", "true 或 false")
+        offline = False
+    return MapOptions(tiles, offline)
+
+
 def _date(r: _Reader, table: dict, key: str, required: bool):
     value = table.get(key.split(".")[-1])
     if value is None:
@@ -144,6 +158,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         windows=_windows(r),
         policy=_policy(r),
         close_date=_date(r, data.get("ledger", {}), "ledger.close_date", required=False),
+        maps=_maps(r),
     )
     if r.problems:
         return None, r.problems

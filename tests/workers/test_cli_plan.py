@@ -25,19 +25,44 @@ def test_plan_writes_the_contract_outputs(tiny, tmp_path):
     assert result.returncode == 0, result.stderr
     with (out / "routes.csv").open(encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["plan_version", "cadre_id", "day", "date", "seq", "target_id", "arrive", "depart", "travel_min"]
+    assert rows[0] == [
+        "plan_version",
+        "cadre_id",
+        "day",
+        "date",
+        "seq",
+        "target_id",
+        "arrive",
+        "depart",
+        "travel_min",
+    ]
     assert sorted(r[5] for r in rows[1:]) == ["T1", "T2", "T3", "T4"]
     with (out / "assignment.csv").open(encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["target_id", "cadre_id", "area_id"]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    for key in ("plan_version", "targets", "cadres", "coverage", "unscheduled", "priority_late",
-                "projected_finish_day", "at_risk", "escalated", "corrections", "workload_ratio_max",
-                "solve_seconds"):
+    for key in (
+        "plan_version",
+        "targets",
+        "cadres",
+        "coverage",
+        "unscheduled",
+        "priority_late",
+        "projected_finish_day",
+        "at_risk",
+        "escalated",
+        "corrections",
+        "workload_ratio_max",
+        "solve_seconds",
+    ):
         assert key in summary
     assert summary["plan_version"] == 1 and summary["targets"] == 4
     book = openpyxl.load_workbook(out / "附件2_大走访活动安排表.xlsx")
     assert book.worksheets[0].cell(3, 6).value == "走访区域"
-    assert "13812345678" not in "".join(str(c.value) for row in openpyxl.load_workbook(out / "日路线.xlsx").worksheets[0].iter_rows() for c in row)
+    assert "13812345678" not in "".join(
+        str(c.value)
+        for row in openpyxl.load_workbook(out / "日路线.xlsx").worksheets[0].iter_rows()
+        for c in row
+    )
 
 
 def test_plan_default_out_is_campaign_out(tiny):
@@ -50,7 +75,12 @@ def test_infeasible_plan_exits_3_with_numbers_and_only_a_summary(tmp_path):
     """Too few cadre-minutes: exit 3, the message says by how much, only summary.json is written."""
     toml = TOML.replace("days = 5", "days = 1")
     targets = "id,village,lat,lon\n" + "".join(f"T{i},高桥村,35.00{i},117.2\n" for i in range(10))
-    folder = write_folder(tmp_path / "c", targets=targets, cadres="id,name,village,minutes_per_day\nC1,甲,高桥村,30\n", toml=toml)
+    folder = write_folder(
+        tmp_path / "c",
+        targets=targets,
+        cadres="id,name,village,minutes_per_day\nC1,甲,高桥村,30\n",
+        toml=toml,
+    )
     out = tmp_path / "out"
     result = run("plan", str(folder), "--out", str(out), "--no-maps")
     assert result.returncode == 3, result.stderr

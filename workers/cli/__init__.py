@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from optimizer.errors import InvalidInputError, ZoufangError
-from workers.cli import demo, inputs, planning  # noqa: F401  (registers commands)
+from workers.cli import daily, demo, inputs, planning, simulation  # noqa: F401  (registers commands)
 from workers.cli.app import app, err
 
 EXIT_BAD_INPUT = 2

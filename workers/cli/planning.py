@@ -53,6 +53,9 @@ def plan(
     time_limit: LimitOpt = PLAN_TIME_LIMIT_S,
     workers: WorkersOpt = None,
     maps: MapsOpt = True,
+    reassign: Annotated[
+        str | None, typer.Option("--reassign", help="重新分片的原因（已发布的分片默认锁定）")
+    ] = None,
 ) -> None:
     """分片包干并排出每日路线，写出附件2、路线表与摘要 / assign areas and plan routes."""
     bar, advance = progress_bar("排路线 / routing")
@@ -65,6 +68,7 @@ def plan(
             workers=workers,
             progress=advance,
             maps=maps,
+            reassign=reassign,
         )
     if not result.feasible:
         err.print("[bold red]无法在期限内完成走访 / no plan meets the rules[/bold red]")

@@ -1,0 +1,134 @@
+"""Offline assets: Leaflet from its npm package, pinned by version and integrity.
+
+``zoufang assets`` downloads the tarball from the npm registry (``ZOUFANG_NPM_REGISTRY``; a
+mirror such as https://registry.npmmirror.com works from China), checks its sha512 against
+``assets.lock.json`` and keeps the listed files under ``ZOUFANG_ASSETS`` (default
+``~/.cache/zoufang/assets``). An offline map inlines them, so it opens with no network but tiles.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import tarfile
+import urllib.request
+from pathlib import Path
+
+from optimizer.errors import ZoufangError
+
+LOCK = Path(__file__).with_name("assets.lock.json")
+REGISTRY_ENV = "ZOUFANG_NPM_REGISTRY"
+DIR_ENV = "ZOUFANG_ASSETS"
+
+
+def _lock() -> list[dict]:
+    return json.loads(LOCK.read_text(encoding="utf-8"))["packages"]
+
+
+def assets_dir() -> Path:
+    return Path(os.environ.get(DIR_ENV) or Path.home() / ".cache" / "zoufang" / "assets")
+
+
+def _package_dir(pkg: dict) -> Path:
+    return assets_dir() / f"{pkg['name']}-{pkg['version']}"
+
+
+def cdn_url(name: str, file: str) -> str:
+    """The online (CDN) address of a packaged file, e.g. ``cdn_url("leaflet", "leaflet.js")``."""
+    pkg = next(p for p in _lock() if p["name"] == name)
+    return pkg["cdn"] + file
+
+
+def fetch_assets(registry: str | None = None) -> list[Path]:
+    """Download, verify and unpack every locked package not already present."""
+    registry = (registry or os.environ.get(REGISTRY_ENV) or "https://registry.npmjs.org").rstrip(
+        "/"
+    )
+    written = []
+    for pkg in _lock():
+        target = _package_dir(pkg)
+        if all((target / f).is_file() for f in pkg["files"]):
+            continue
+        url = f"{registry}/{pkg['name']}/-/{pkg['name']}-{pkg['version']}.tgz"
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+        except OSError as e:
+            raise ZoufangError(f"无法下载离线地图资源 {url}: {e}") from e
+        digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+        if digest != pkg["integrity"]:
+            raise ZoufangError(f"{url} 的校验值不符（{digest[:20]}…），已拒绝使用")
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            for file in pkg["files"]:
+                member = tar.extractfile(f"package/{file}")
+                path = target / file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(member.read())
+                written.append(path)
+    return written
+
+
+def _local(name: str, file: str) -> Path:
+    pkg = next(p for p in _lock() if p["name"] == name)
+    path = _package_dir(pkg) / "dist" / file
+    if not path.is_file():
+        raise ZoufangError(
+            "离线地图资源尚未下载：请先运行 zoufang assets / run `zoufang assets` first"
+        )
+    return path
+
+
+def _inline_css(name: str, file: str) -> str:
+    """The stylesheet with its images as data: URIs."""
+    path = _local(name, file)
+    css = path.read_text(encoding="utf-8")
+
+    def data_uri(match: re.Match) -> str:
+        image = path.parent / match.group(1)
+        encoded = base64.b64encode(image.read_bytes()).decode()
+        return f"url(data:image/png;base64,{encoded})"
+
+    return re.sub(r"url\((images/[\w\-]+\.png)\)", data_uri, css)
+
+
+def _default_icon_script(name: str) -> str:
+    """Leaflet finds its default marker images next to its stylesheet; inline, point it at
+    data: URIs instead (a marker is created with the default icon before ours replaces it)."""
+    images = {}
+    for option, file in (
+        ("iconUrl", "marker-icon.png"),
+        ("iconRetinaUrl", "marker-icon-2x.png"),
+        ("shadowUrl", "marker-shadow.png"),
+    ):
+        encoded = base64.b64encode(_local(name, f"images/{file}").read_bytes()).decode()
+        images[option] = f"data:image/png;base64,{encoded}"
+    return f"\nL.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({json.dumps(images)});"
+
+
+def inline_assets(html: str) -> str:
+    """Replace every CDN script and stylesheet of the locked packages with its contents."""
+    for pkg in _lock():
+        for file in pkg["files"]:
+            name = file.removeprefix("dist/")
+            url = pkg["cdn"] + name
+            if name.endswith(".js"):
+                script = (
+                    _local(pkg["name"], name)
+                    .read_text(encoding="utf-8")
+                    .replace("</script", "<\\/script")
+                )
+                if pkg["name"] == "leaflet":
+                    script += _default_icon_script(pkg["name"])
+                html = html.replace(f'<script src="{url}"></script>', f"<script>{script}</script>")
+            elif name.endswith(".css"):
+                html = html.replace(
+                    f'<link rel="stylesheet" href="{url}"/>',
+                    f"<style>{_inline_css(pkg['name'], name)}</style>",
+                )
+    if re.search(r'<script src="https?://|<link rel="stylesheet" href="https?://', html):
+        raise ZoufangError("离线地图仍引用了网络资源")
+    return html

@@ -1,0 +1,124 @@
+"""The daily loop: ``record``, ``replan``, ``status``, ``override``, ``worker``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from workers import jobs
+from workers.cli.app import app, err, out
+from workers.cli.planning import CampaignArg, MapsOpt, OutOpt, WorkersOpt, progress_bar
+
+
+@app.command()
+def record(
+    campaign: CampaignArg,
+    outcomes: Annotated[Path, typer.Argument(metavar="OUTCOMES", help="走访结果文件（CSV/XLSX）")],
+) -> None:
+    """登记一天的走访结果；重复登记不会重复计入 / store one day's outcomes (idempotent)."""
+    new, rows = jobs.record(campaign, outcomes)
+    out.print(f"已登记 {new} 条新结果（文件共 {rows} 条）/ {new} new")
+
+
+@app.command()
+def replan(
+    campaign: CampaignArg,
+    out_dir: OutOpt = None,
+    day: Annotated[
+        int | None, typer.Option("--day", help="以第几天为“今天”（默认：最后登记的一天）")
+    ] = None,
+    workers: WorkersOpt = None,
+    maps: MapsOpt = True,
+) -> None:
+    """夜间重排剩余天数（只在本人责任区内）/ re-plan the remaining days inside each cadre's area."""
+    bar, advance = progress_bar("重排 / re-planning")
+    with bar:
+        summary = jobs.replan(
+            campaign, out_dir, day=day, workers=workers, progress=advance, maps=maps
+        )
+    out.print(
+        f"第 {summary['plan_version']} 版计划（第 {summary['after_day']} 天之后）：覆盖率 "
+        f"{summary['coverage']:.1%}，升级处理 {len(summary['escalated'])} 个，"
+        f"待核实 {len(summary['corrections'])} 个，风险人员 {len(summary['at_risk'])} 名"
+    )
+    for risk in summary["at_risk"]:
+        text = f"风险 {risk['cadre_id']}: 缺 {risk['missing_minutes']} 分钟 —— {risk['remedy']}"
+        out.print(text, style="yellow", markup=False)
+
+
+def _table(title: str, rows: dict[str, dict], first: str, extra: tuple[str, ...] = ()) -> Table:
+    table = Table(title=title)
+    for name in (first, "合计", "已完成", "待走访", "未遇待重访", "已升级", *extra):
+        table.add_column(name, justify="left" if name == first else "right")
+    for key, n in rows.items():
+        values = [n.get(k, 0) for k in ("total", "done", "pending", "not_home", "escalated")]
+        table.add_row(
+            key,
+            *(str(v) for v in values),
+            *(str(n.get(k, "")) for k in ("projected_finish_day",) if extra),
+        )
+    return table
+
+
+@app.command()
+def status(
+    campaign: CampaignArg,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """进度、覆盖率与风险人员 / progress, coverage and at-risk cadres."""
+    report = jobs.status(campaign)
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(
+        f"{report['campaign']}：第 {report['plan_version']} 版计划，覆盖率 {report['coverage']:.1%}"
+    )
+    out.print(_table("按村/社区 / by village", report["by_village"], "村/社区"))
+    out.print(_table("按走访人员 / by cadre", report["by_cadre"], "人员", ("预计完成日",)))
+    for risk in report["at_risk"]:
+        out.print(
+            f"风险 {risk['cadre_id']}: 缺 {risk['missing_minutes']} 分钟 —— {risk['remedy']}",
+            style="yellow",
+            markup=False,
+        )
+
+
+@app.command()
+def override(
+    campaign: CampaignArg,
+    target: Annotated[str, typer.Option("--target", help="对象编号")],
+    to: Annotated[str, typer.Option("--to", help="接手的走访人员编号")],
+    reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")],
+) -> None:
+    """协调员调整：把一个对象改由另一名人员走访（唯一的方式，留审计记录）/ audited reassignment."""
+    previous = jobs.override(campaign, target, to, reason, getpass.getuser())
+    out.print(f"已将 {target} 由 {previous} 调整给 {to}（原因：{reason}），下次重排生效")
+
+
+@app.command()
+def worker(
+    processes: Annotated[int, typer.Option(help="进程数")] = 2,
+    threads: Annotated[int, typer.Option(help="每进程线程数（求解占用 GIL，建议 1）")] = 1,
+) -> None:
+    """启动 Dramatiq 走访重排工作进程（需设置 ZOUFANG_BROKER）/ start Dramatiq workers."""
+    if not os.environ.get("ZOUFANG_BROKER"):
+        err.print("请先设置 ZOUFANG_BROKER=redis://… / set ZOUFANG_BROKER first")
+        raise typer.Exit(2)
+    args = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "workers.actors",
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+    ]
+    os.execv(sys.executable, args)

@@ -1,0 +1,25 @@
+"""Files of a published version: routes.csv (current), history/routes-vNNN.csv, summary.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from optimizer.tables.outputs import write_json, write_routes_csv
+from workers.store import Store
+
+
+def export_version(store: Store, campaign_id: int, version: int, out: Path) -> dict:
+    """Write the version's files (idempotent); earlier versions go to history/."""
+    out = Path(out)
+    (out / "history").mkdir(parents=True, exist_ok=True)
+    campaign = store.load_campaign(campaign_id)
+    for older in range(1, version):
+        path = out / "history" / f"routes-v{older:03d}.csv"
+        info = store.version_info(campaign_id, older)
+        if not path.exists() and info and info["status"] == "published":
+            write_routes_csv(path, campaign, store.plan(campaign_id, older))
+    write_routes_csv(out / "routes.csv", campaign, store.plan(campaign_id, version))
+    summary = json.loads(store.version_info(campaign_id, version)["summary"])
+    write_json(out / "summary.json", summary)
+    return summary

@@ -1,0 +1,142 @@
+"""Render the maps of a published version: a day map per cadre and day, and the overview.
+
+After a re-plan only the changed cadres' day maps are re-rendered (and the overview).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from maps import get_tiles, render_day_map, render_overview, to_html
+from optimizer.model import OutcomeStatus
+from optimizer.planning import default_workers
+from optimizer.replan import target_states
+from optimizer.travel import GreatCircleTravel, travel_model
+from workers.store import Store
+
+FINAL_KEYS = {
+    OutcomeStatus.VISITED: "visited",
+    OutcomeStatus.REFUSED: "refused",
+    OutcomeStatus.MOVED: "correction",
+    OutcomeStatus.INVALID: "correction",
+}
+
+
+def _status_keys(states) -> dict[str, str]:
+    keys = {}
+    for tid, s in states.items():
+        if s.final:
+            keys[tid] = FINAL_KEYS[s.final]
+        elif s.escalated:
+            keys[tid] = "escalated"
+        elif s.attempts:
+            keys[tid] = "not_home"
+        else:
+            keys[tid] = "pending"
+    return keys
+
+
+def _render_days(job: tuple) -> int:
+    url, campaign_id, version, out, cadre_ids, tiles_name, offline = job
+    store = Store(url)
+    campaign = store.load_campaign(campaign_id)
+    tiles = get_tiles(tiles_name)
+    model = travel_model(campaign.settings.travel, campaign.folder or None)
+    roads = not isinstance(model, GreatCircleTravel)
+    targets = campaign.target_index()
+    count = 0
+    for cadre_id in cadre_ids:
+        folder = Path(out) / "maps" / cadre_id
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        cadre = campaign.cadre_index()[cadre_id]
+        for route in store.cadre_routes(campaign_id, version, cadre_id):
+            geometry = None
+            if roads:
+                places = [
+                    (cadre.base_lat, cadre.base_lon),
+                    *((targets[s.target_id].lat, targets[s.target_id].lon) for s in route.stops),
+                    (cadre.base_lat, cadre.base_lon),
+                ]
+                geometry = [model.path(a, b) for a, b in zip(places, places[1:], strict=False)]
+            m = render_day_map(campaign, route, tiles=tiles, geometry=geometry)
+            (folder / f"day-{route.day:02d}.html").write_text(to_html(m, offline), encoding="utf-8")
+            count += 1
+    return count
+
+
+def render_overview_file(
+    store: Store, campaign_id: int, version: int, out: Path, tiles_name: str, offline: bool
+) -> Path:
+    campaign = store.load_campaign(campaign_id)
+    plan = store.plan(campaign_id, version)
+    planned = {(s.target_id, r.day): s.arrive_min for r in plan.routes for s in r.stops}
+    outcomes = store.outcomes(campaign_id)
+    keys = _status_keys(target_states(campaign, outcomes, planned))
+    requests = [(o.target_id, o.category.subject) for o in outcomes if o.category]
+    summary = json.loads(store.version_info(campaign_id, version)["summary"] or "{}")
+    counts = summary.get("counts", {})
+    progress = {
+        "plan_version": version,
+        "coverage": summary.get("coverage", 0.0),
+        "not_home": counts.get("not_home", 0),
+        "escalated": len(summary.get("escalated", [])),
+        "at_risk": len(summary.get("at_risk", [])),
+    }
+    m = render_overview(
+        campaign,
+        store.assignment(campaign_id),
+        states=keys,
+        requests=requests,
+        progress=progress,
+        tiles=get_tiles(tiles_name),
+    )
+    path = Path(out) / "maps" / "overview.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_html(m, offline), encoding="utf-8")
+    return path
+
+
+def render_maps(
+    store: Store,
+    campaign_id: int,
+    version: int,
+    out: Path,
+    cadre_ids: list[str] | None = None,
+    *,
+    tiles: str | None = None,
+    offline: bool | None = None,
+    workers: int | None = None,
+) -> int:
+    """Day maps of ``cadre_ids`` (all cadres when None) and the overview; returns the count."""
+    campaign = store.load_campaign(campaign_id)
+    tiles = tiles or campaign.settings.maps.tiles
+    offline = campaign.settings.maps.offline if offline is None else offline
+    get_tiles(tiles)  # fail early on a missing key
+    if cadre_ids is None:
+        cadre_ids = [c.id for c in campaign.cadres]
+    workers = min(workers or default_workers(), max(1, len(cadre_ids)))
+    chunks = [cadre_ids[i::workers] for i in range(workers)]
+    jobs = [
+        (store.url, campaign_id, version, str(out), chunk, tiles, offline)
+        for chunk in chunks
+        if chunk
+    ]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            count = sum(pool.map(_render_days, jobs))
+    else:
+        count = sum(_render_days(j) for j in jobs)
+    render_overview_file(store, campaign_id, version, out, tiles, offline)
+    return count
+
+
+def render_all(store: Store, campaign_id: int, version: int, out: Path) -> int:
+    return render_maps(store, campaign_id, version, out)
+
+
+def render_changed(store: Store, campaign_id: int, version: int, out: Path, cadre_ids) -> int:
+    return render_maps(store, campaign_id, version, out, list(cadre_ids))

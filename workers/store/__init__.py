@@ -1,0 +1,161 @@
+"""The store: campaign snapshots, the published assignment, plan versions, outcomes, audit.
+
+SQLite (WAL) inside the campaign folder by default; ``ZOUFANG_DB=postgresql://…`` to share one
+store between machines. Writes a retried message may repeat are keyed: a cadre's plan by
+(campaign, version, cadre), an outcome by (target, day, status, time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.exc import IntegrityError
+
+from workers.store import schema as t
+from workers.store.outcomes import OutcomesMixin
+from workers.store.plans import PlansMixin
+from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
+
+DB_ENV = "ZOUFANG_DB"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def default_url(campaign_dir: str | Path) -> str:
+    """``ZOUFANG_DB`` if set, else a SQLite file under ``CAMPAIGN/.zoufang/``."""
+    url = os.environ.get(DB_ENV)
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    folder = Path(campaign_dir).resolve() / ".zoufang"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'zoufang.db'}"
+
+
+def campaign_key(campaign) -> str:
+    s = campaign.settings
+    return f"{s.name}|{s.start_date.isoformat()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store(PlansMixin, OutcomesMixin):
+    """One database; every method opens its own short transaction."""
+
+    _cache: dict[tuple[str, int, str], object] = {}
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        t.metadata.create_all(self.engine)
+
+    @classmethod
+    def for_campaign(cls, campaign_dir: str | Path) -> Store:
+        return cls(default_url(campaign_dir))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def ensure_campaign(self, campaign) -> int:
+        """The campaign's id; its snapshot (settings, targets, cadres) refreshed when changed."""
+        text = dump_campaign(campaign)
+        digest = snapshot_hash(text)
+        key = campaign_key(campaign)
+        with self.engine.begin() as db:
+            row = db.execute(
+                select(t.campaigns.c.id, t.campaigns.c.snapshot_hash).where(
+                    t.campaigns.c.key == key
+                )
+            ).first()
+            if row is None:
+                values = dict(
+                    key=key,
+                    name=campaign.settings.name,
+                    folder=campaign.folder,
+                    snapshot=text,
+                    snapshot_hash=digest,
+                    created_at=now(),
+                )
+                return db.execute(t.campaigns.insert().values(**values)).inserted_primary_key[0]
+            if row.snapshot_hash != digest:
+                db.execute(
+                    t.campaigns.update()
+                    .where(t.campaigns.c.id == row.id)
+                    .values(snapshot=text, snapshot_hash=digest, folder=campaign.folder)
+                )
+            return row.id
+
+    def find_campaign(self, campaign) -> int | None:
+        with self.engine.connect() as db:
+            return db.execute(
+                select(t.campaigns.c.id).where(t.campaigns.c.key == campaign_key(campaign))
+            ).scalar()
+
+    def load_campaign(self, campaign_id: int):
+        """The stored campaign (cached per process while its snapshot is unchanged)."""
+        with self.engine.connect() as db:
+            digest = db.execute(
+                select(t.campaigns.c.snapshot_hash).where(t.campaigns.c.id == campaign_id)
+            ).scalar_one()
+            cache_key = (self.url, campaign_id, digest)
+            if cache_key not in Store._cache:
+                text = db.execute(
+                    select(t.campaigns.c.snapshot).where(t.campaigns.c.id == campaign_id)
+                ).scalar_one()
+                Store._cache = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
+                Store._cache[cache_key] = load_campaign_json(text)
+        return Store._cache[cache_key]
+
+    def acquire_lock(self, campaign_id: int, owner: str, ttl_s: int = 1800) -> bool:
+        """Take the campaign's re-plan lock; False if someone else holds a live one."""
+        with self.engine.begin() as db:
+            row = db.execute(
+                select(t.locks).where(t.locks.c.campaign_id == campaign_id).with_for_update()
+            ).first()
+            expires = now() + dt.timedelta(seconds=ttl_s)
+            if row is None:
+                try:
+                    with db.begin_nested():
+                        db.execute(
+                            t.locks.insert().values(
+                                campaign_id=campaign_id, owner=owner, expires_at=expires
+                            )
+                        )
+                except IntegrityError:  # another process inserted it first
+                    return False
+                return True
+            if row.owner != owner and row.expires_at > now():
+                return False
+            db.execute(
+                t.locks.update()
+                .where(t.locks.c.campaign_id == campaign_id)
+                .values(owner=owner, expires_at=expires)
+            )
+            return True
+
+    def lock_owner(self, campaign_id: int) -> str | None:
+        with self.engine.connect() as db:
+            row = db.execute(select(t.locks).where(t.locks.c.campaign_id == campaign_id)).first()
+        return row.owner if row and row.expires_at > now() else None
+
+    def release_lock(self, campaign_id: int, owner: str | None = None) -> None:
+        with self.engine.begin() as db:
+            query = t.locks.delete().where(t.locks.c.campaign_id == campaign_id)
+            if owner:
+                query = query.where(t.locks.c.owner == owner)
+            db.execute(query)

@@ -1,0 +1,188 @@
+"""Tables of the store. Every write that a retried message may repeat has a natural key."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),  # name|start_date
+    Column("name", String(200), nullable=False),
+    Column("folder", Text, nullable=False),
+    Column("snapshot", Text, nullable=False),  # settings, targets, cadres (JSON)
+    Column("snapshot_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+assignment = Table(
+    "assignment",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("target_id", String(100), primary_key=True),
+    Column("cadre_id", String(100), nullable=False, index=True),
+    Column("area_id", String(40), nullable=False),
+)
+
+publications = Table(  # the published assignment; one row per (re)assignment, audited
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("published_at", DateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+    UniqueConstraint("campaign_id", "revision"),
+)
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("after_day", Integer, nullable=False),
+    Column("base_version", Integer),
+    Column("status", String(20), nullable=False),  # building | published
+    Column("created_at", DateTime, nullable=False),
+    Column("published_at", DateTime),
+    Column("summary", Text),
+)
+
+version_cadres = Table(  # what a version needs: a solve per changed cadre, a copy otherwise
+    "version_cadres",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("cadre_id", String(100), primary_key=True),
+    Column("mode", String(10), nullable=False),  # solve | carry
+)
+
+cadre_results = Table(  # the idempotency key of a cadre's re-plan: (campaign, version, cadre)
+    "cadre_results",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("cadre_id", String(100), primary_key=True),
+    Column("unscheduled", Text, nullable=False),  # JSON [[target_id, reason], …]
+    Column("priority_late", Text, nullable=False),
+    Column("solve_seconds", Float, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+)
+
+stops = Table(
+    "stops",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("target_id", String(100), primary_key=True),  # a target is planned once per version
+    Column("cadre_id", String(100), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("arrive_min", Integer, nullable=False),
+    Column("depart_min", Integer, nullable=False),
+    Column("travel_min", Integer, nullable=False),
+    Column("leave_min", Integer, nullable=False),  # the day's departure from the base
+    Column("back_min", Integer, nullable=False),
+    Column("travel_s", Integer, nullable=False),  # of the whole day route
+    UniqueConstraint("campaign_id", "version", "cadre_id", "day", "seq"),
+    Index("ix_stops_cadre", "campaign_id", "version", "cadre_id"),
+)
+
+outcomes = Table(  # append-only; identity (target, day, status, time)
+    "outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("target_id", String(100), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("time_key", Integer, nullable=False),  # minutes after midnight, -1 when not given
+    Column("cadre_id", String(100), nullable=False),  # the target's own cadre at recording
+    Column("category", String(10)),
+    Column("request", Text),
+    Column("satisfied", Boolean),
+    Column("batch", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    UniqueConstraint("campaign_id", "target_id", "day", "status", "time_key"),
+    Index("ix_outcomes_target", "campaign_id", "target_id"),
+)
+
+overrides = Table(  # the audit log of the one way a target changes cadre
+    "overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("target_id", String(100), nullable=False),
+    Column("from_cadre", String(100), nullable=False),
+    Column("to_cadre", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+locks = Table(  # one re-plan of a campaign at a time
+    "locks",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("owner", String(100), nullable=False),
+    Column("version", Integer),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+requests = Table(  # 诉求: the ledger (states and events in ``request_events``)
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("outcome_id", Integer, ForeignKey("outcomes.id"), nullable=False, unique=True),
+    Column("target_id", String(100), nullable=False),
+    Column("cadre_id", String(100), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("responsibility", Integer, nullable=False),
+    Column("subject", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("unit", String(200), nullable=False),
+    Column("due", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("requests.id"), nullable=False, index=True),
+    Column("from_state", String(20)),
+    Column("to_state", String(20), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+spotchecks = Table(  # phone spot checks of completed visits (电话回访 / 入户抽查)
+    "spotchecks",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("target_id", String(100), primary_key=True),
+    Column("cadre_id", String(100), nullable=False),
+    Column("sample_seed", Integer, nullable=False),
+    Column("result", String(20)),  # confirmed | not_confirmed | None (pending)
+    Column("note", Text),
+    Column("checked_at", DateTime),
+)
