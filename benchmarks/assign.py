@@ -27,14 +27,14 @@ from scipy.cluster.vq import kmeans2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.areas import sector_of_type  # noqa: E402
-from optimizer.assign import assign_areas  # noqa: E402
-from optimizer.metrics import assignment_figures, mean_distance_to_centre, rule_violations  # noqa: E402
-from optimizer.model import TargetType  # noqa: E402
-from optimizer.sample import generate_sample, write_sample  # noqa: E402
-from optimizer.tables import read_campaign  # noqa: E402
-from optimizer.travel import project_m  # noqa: E402
-from optimizer.workload import town_origin  # noqa: E402
+from optimizer.areas import sector_of_type
+from optimizer.assign import assign_areas
+from optimizer.metrics import assignment_figures, mean_distance_to_centre, rule_violations
+from optimizer.model import TargetType
+from optimizer.sample import generate_sample, write_sample
+from optimizer.tables import read_campaign
+from optimizer.travel import project_m
+from optimizer.workload import town_origin
 
 
 def kmeans_distance(xy: np.ndarray, groups: np.ndarray, areas_per_group: dict, seed: int) -> float:
@@ -82,13 +82,15 @@ def measure(town: str, size: int, seed: int, folder: Path) -> None:
     print(f"  wall time               {wall:6.2f} s   (target ≤ 10 s for 30,000 / 500)")
     print(f"  hard-rule violations    {len(rule_violations(campaign, assignment))}")
     print(
-        f"  workload max/mean       {figures.max_over_mean:6.3f}   (max {figures.workload_ratio_max:.3f}, mean {figures.workload_ratio_mean:.3f}; target ≤ 1.05)"
+        f"  workload max/mean       {figures.max_over_mean:6.3f}   (max "
+        f"{figures.workload_ratio_max:.3f}, mean {figures.workload_ratio_mean:.3f}; target ≤ 1.05)"
     )
     print(f"  mean distance to centre {ours:6.1f} m")
     print(f"    k-means, all points   {km_all:6.1f} m   ratio {ours / km_all:.3f}")
     print(f"    k-means, per sector   {km_sector:6.1f} m   ratio {ours / km_sector:.3f}")
     print(
-        f"    restrictions lifted   {free_figures.mean_distance_to_centre_m:6.1f} m   ratio to k-means all {free_figures.mean_distance_to_centre_m / km_all:.3f}"
+        f"    restrictions lifted   {free_figures.mean_distance_to_centre_m:6.1f} m   ratio to "
+        f"k-means all {free_figures.mean_distance_to_centre_m / km_all:.3f}"
     )
     print(f"  (grid, type) groups split {figures.grids_split_share:.1%}")
     print(f"  restricted cadres inside  {figures.restricted_inside_share:.1%}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -22,7 +24,8 @@ STYLE = """
  border-radius:6px;margin-right:6px;vertical-align:-1px}
 .zf-locate{width:44px;height:44px;font-size:22px;line-height:44px;text-align:center;cursor:pointer;
  background:#fff;border-radius:6px;box-shadow:0 1px 5px #0006;user-select:none}
-.zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap}
+.zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
+ white-space:nowrap}
 </style>
 """
 
@@ -30,8 +33,8 @@ STYLE = """
 class LeanMap(folium.Map):
     """folium.Map loading Leaflet alone (no jQuery, Bootstrap or icon fonts)."""
 
-    default_js = [("leaflet", cdn_url("leaflet", "leaflet.js"))]
-    default_css = [("leaflet_css", cdn_url("leaflet", "leaflet.css"))]
+    default_js: ClassVar[list] = [("leaflet", cdn_url("leaflet", "leaflet.js"))]
+    default_css: ClassVar[list] = [("leaflet_css", cdn_url("leaflet", "leaflet.css"))]
 
 
 def new_map(
@@ -60,7 +63,8 @@ class Box(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function(){var c = L.control({position: {{ this.position|tojson }}});
-        c.onAdd = function(){var d = L.DomUtil.create('div','zf-box'); d.innerHTML = {{ this.html|tojson }};
+        c.onAdd = function(){var d = L.DomUtil.create('div','zf-box');
+        d.innerHTML = {{ this.html|tojson }};
         L.DomEvent.disableClickPropagation(d); return d;};
         c.addTo({{ this._parent.get_name() }});})();
         {% endmacro %}"""
@@ -89,13 +93,15 @@ class LocateButton(MacroElement):
           var r=lat/180*P, m=1-ee*Math.sin(r)*Math.sin(r), s=Math.sqrt(m);
           return [lat+dLat*180/((a*(1-ee))/(m*s)*P), lon+dLon*180/(a/s*Math.cos(r)*P)]; }
         var c = L.control({position: 'bottomright'});
-        c.onAdd = function(){var d = L.DomUtil.create('div','zf-locate'); d.title='我的位置'; d.innerHTML='◎';
+        c.onAdd = function(){var d = L.DomUtil.create('div','zf-locate');
+          d.title='我的位置'; d.innerHTML='◎';
           L.DomEvent.on(d, 'click', function(e){ L.DomEvent.stop(e);
             map.locate({enableHighAccuracy: true, timeout: 15000}); }); return d;};
         c.addTo(map);
         map.on('locationfound', function(e){ var p = gcj(e.latlng.lat, e.latlng.lng);
           if (mark) { map.removeLayer(mark); }
-          mark = L.circleMarker(p, {radius: 9, color: '#fff', weight: 3, fillColor: '#1e88e5', fillOpacity: 1}).addTo(map);
+          mark = L.circleMarker(p, {radius: 9, color: '#fff', weight: 3, fillColor: '#1e88e5',
+            fillOpacity: 1}).addTo(map);
           map.setView(p, Math.max(map.getZoom(), 16)); });
         map.on('locationerror', function(e){ alert('无法获取位置：' + e.message); });})();
         {% endmacro %}"""
@@ -112,7 +118,8 @@ class Popup(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: {{ this.width }}});
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
+            {maxWidth: {{ this.width }}});
         {% endmacro %}"""
     )
 

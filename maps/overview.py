@@ -60,7 +60,8 @@ def _area_layer(campaign, assignment, tiles) -> folium.FeatureGroup:
     for i, area in enumerate(a for a in assignment.areas if a.target_ids):
         pts = np.unique(_points(tiles, [targets[t] for t in area.target_ids]), axis=0)
         colour = AREA_COLOURS[i % len(AREA_COLOURS)]
-        label = f"{area.id} {mask_name(cadres[area.cadre_id].name)}（{area.cadre_id}），{len(area.target_ids)} 个对象"
+        who = f"{mask_name(cadres[area.cadre_id].name)}（{area.cadre_id}）"
+        label = f"{area.id} {who}，{len(area.target_ids)} 个对象"
         try:
             hull = pts[ConvexHull(pts).vertices] if len(pts) >= 3 else pts
         except QhullError:  # all points on a line
@@ -194,9 +195,11 @@ def render_overview(
     progress = progress or {}
     box = (
         f"<h3>{html.escape(campaign.settings.name)}</h3>"
-        f"第 {progress.get('plan_version', 1)} 版计划，覆盖率 <b>{progress.get('coverage', 0.0):.1%}</b><br>"
+        f"第 {progress.get('plan_version', 1)} 版计划，"
+        f"覆盖率 <b>{progress.get('coverage', 0.0):.1%}</b><br>"
         f"对象 {len(campaign.targets)}，人员 {len(campaign.cadres)}；"
-        f"未遇 {progress.get('not_home', 0)}，升级 {progress.get('escalated', 0)}，风险人员 {progress.get('at_risk', 0)}"
+        f"未遇 {progress.get('not_home', 0)}，升级 {progress.get('escalated', 0)}，"
+        f"风险人员 {progress.get('at_risk', 0)}"
     )
     Box(box, "topright").add_to(m)
     Box(_legend(bool(requests)), "bottomleft").add_to(m)

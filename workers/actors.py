@@ -10,7 +10,7 @@ from __future__ import annotations
 import dramatiq
 
 from workers import replanning
-from workers.broker import QUEUE  # noqa: F401  (installs the broker before the actors)
+from workers.broker import QUEUE  # installs the broker before the actors are declared
 
 
 @dramatiq.actor(

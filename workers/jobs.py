@@ -183,7 +183,7 @@ def replan(
 
 def override(campaign_dir: Path, target_id: str, to_cadre: str, reason: str, actor: str) -> str:
     """The one audited way a target changes cadre (e.g. a cadre in hospital)."""
-    campaign, store, campaign_id = open_campaign(campaign_dir)
+    _, store, campaign_id = open_campaign(campaign_dir)
     stored = store.load_campaign(campaign_id)
     cadres = stored.cadre_index()
     target = stored.target_index().get(target_id)
@@ -212,8 +212,9 @@ def status(campaign_dir: Path) -> dict:
     states = target_states(campaign, store.outcomes(campaign_id), planned)
     owner = store.owners(campaign_id)
     targets = campaign.target_index()
-    by_village: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_cadre: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    keys = ("total", "done", "pending", "not_home", "escalated")
+    by_village: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+    by_cadre: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
     for tid, s in states.items():
         key = (
             "done"

@@ -5,6 +5,7 @@ After a re-plan only the changed cadres' day maps are re-rendered (and the overv
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -61,7 +62,7 @@ def _render_days(job: tuple) -> int:
                     *((targets[s.target_id].lat, targets[s.target_id].lon) for s in route.stops),
                     (cadre.base_lat, cadre.base_lon),
                 ]
-                geometry = [model.path(a, b) for a, b in zip(places, places[1:], strict=False)]
+                geometry = [model.path(a, b) for a, b in itertools.pairwise(places)]
             m = render_day_map(campaign, route, tiles=tiles, geometry=geometry)
             (folder / f"day-{route.day:02d}.html").write_text(to_html(m, offline), encoding="utf-8")
             count += 1

@@ -7,6 +7,7 @@ version is published once.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections import Counter
@@ -24,8 +25,9 @@ from workers.store import Store
 
 #: Search seconds per changed cadre at night: the announced plan is the warm start, so the
 #: solver mostly inserts retries; far below the broker's heartbeat window.
-REPLAN_TIME_LIMIT_S = 0.05
-STALL_S = 30.0  # no progress this long: re-send the missing messages (lost with a broker restart)
+REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.05"))
+# No progress this long: re-send the missing messages (a restarted Redis forgets its queues).
+STALL_S = float(os.environ.get("ZOUFANG_STALL_S", "30"))
 
 _stores: dict[str, Store] = {}
 
@@ -54,7 +56,8 @@ def begin(
     owner = owner or uuid.uuid4().hex
     if not store.acquire_lock(campaign_id, owner):
         raise ConcurrentReplanError(
-            f"本活动另一次重排正在进行（{store.lock_owner(campaign_id)}）/ another re-plan is running"
+            f"本活动另一次重排正在进行（{store.lock_owner(campaign_id)}）"
+            " / another re-plan is running"
         )
     try:
         current = store.current_version(campaign_id)
@@ -212,7 +215,8 @@ def run_on_broker(
             last_change = time.monotonic()
         if time.monotonic() - started > timeout_s:
             raise ZoufangError(
-                "重排超时：请检查 zoufang worker 是否在运行 / re-plan timed out; are workers running?"
+                "重排超时：请检查 zoufang worker 是否在运行 / "
+                "re-plan timed out; are workers running?"
             )
         time.sleep(0.2)
 

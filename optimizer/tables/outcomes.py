@@ -28,7 +28,8 @@ def _outcome(r: RowReader, campaign: Campaign, owner: dict[str, str]) -> Outcome
     time_min = r.get("time", parse_time)
     cadre_id = r.text("cadre_id") or None
     if cadre_id and target_id in owner and owner[target_id] != cadre_id:
-        msg = f"走访人员 {cadre_id} 不是对象 {target_id} 的包干人员（应为 {owner[target_id]}，一访到底）"
+        own = owner[target_id]
+        msg = f"走访人员 {cadre_id} 不是对象 {target_id} 的包干人员（应为 {own}，一访到底）"
         r.problem("cadre_id", msg, owner[target_id])
     category = r.get("category", parse_category)
     satisfied = r.get("satisfied", parse_bool)

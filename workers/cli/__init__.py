@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 
 from optimizer.errors import InvalidInputError, ZoufangError
-from workers.cli import daily, demo, inputs, planning, simulation  # noqa: F401  (registers commands)
+from workers.cli import (  # noqa: F401  (registers commands)
+    daily,
+    demo,
+    inputs,
+    maps_cmd,
+    planning,
+    simulation,
+)
 from workers.cli.app import app, err
 
 EXIT_BAD_INPUT = 2

@@ -2,28 +2,58 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from optimizer.census import take_census
 from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
-from optimizer.tables import read_campaign
+from optimizer.simulate import Field, simulate_day
+from optimizer.tables.outputs import write_outcomes_csv
+from workers import jobs
 from workers.cli.app import app, out
-from workers.cli.inputs import print_census
+from workers.cli.inputs import Town
 
 
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="演示输出文件夹 / output folder")],
-    town: Annotated[str, typer.Option(help="chaihudian 或 huangtun")] = "huangtun",
+    town: Annotated[Town, typer.Option(help="chaihudian 或 huangtun")] = Town.huangtun,
     targets: Annotated[int, typer.Option(min=50, help="走访对象数")] = 1200,
     seed: Annotated[int, typer.Option(help="随机种子")] = 1,
 ) -> None:
-    """演示：生成样例镇并检查输入 / demo on a sample town, no servers needed."""
-    campaign_dir = out_dir / "campaign"
-    write_sample(campaign_dir, generate_sample(town, targets, seed))
+    """演示：样例镇 → 分片与路线 → 模拟一天 → 登记 → 夜间重排 → 进度（无需任何服务器）。"""
+    campaign_dir = Path(out_dir) / "campaign"
+    shutil.rmtree(campaign_dir, ignore_errors=True)  # the demo's own folder, rebuilt every run
+    write_sample(campaign_dir, generate_sample(town.value, targets, seed))
     out.print(f"[bold]1. 样例活动[/bold] {campaign_dir}（{SYNTHETIC_NOTE}）")
-    campaign = read_campaign(campaign_dir)
-    print_census(take_census(campaign), campaign.warnings)
+    result = jobs.plan_campaign(
+        campaign_dir, reassign="demo: 重新生成" if _planned(campaign_dir) else None
+    )
+    s = result.summary
+    out.print(
+        f"[bold]2. 分片与路线[/bold] {s['targets']} 个对象、{s['cadres']} 名人员；负荷最大/平均 "
+        f"{s['workload_max_over_mean']}；最晚第 {max(s['projected_finish_day'].values())} 天完成"
+    )
+    _, store, campaign_id = jobs.open_campaign(campaign_dir)
+    campaign = store.load_campaign(campaign_id)
+    day1 = simulate_day(campaign, store.plan(campaign_id, 1), 1, Field(), seed)
+    outcomes_file = write_outcomes_csv(campaign_dir / "outcomes-day1.csv", day1)
+    new, _ = jobs.record(campaign_dir, outcomes_file)
+    out.print(f"[bold]3. 模拟第 1 天并登记[/bold] {new} 条结果（{outcomes_file.name}）")
+    summary = jobs.replan(campaign_dir)
+    out.print(
+        f"[bold]4. 夜间重排[/bold] 第 {summary['plan_version']} 版计划，覆盖率 {summary['coverage']:.1%}，"
+        f"风险人员 {len(summary['at_risk'])} 名"
+    )
+    status = jobs.status(campaign_dir)
+    out.print(f"[bold]5. 进度[/bold] 覆盖率 {status['coverage']:.1%}；按村：")
+    for village, n in status["by_village"].items():
+        out.print(f"   {village}: 已完成 {n['done']}/{n['total']}，未遇待重访 {n['not_home']}")
+    outputs = campaign_dir / "out"
+    out.print(f"输出 / outputs: {outputs}（附件2、路线表、日路线、地图 maps/overview.html）")
+    (outputs / "demo-status.json").write_text(
+        json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8"
+    )

@@ -45,7 +45,9 @@ def simulate(
             str(d.changed_cadres),
         )
     out.print(table)
+    last = result.days[-1]
     out.print(
-        f"截止时覆盖率 {result.days[-1].coverage:.2%}（静态计划 {result.days[-1].static_coverage:.2%}）；"
-        f"升级处理 {result.escalated} 个；分片改动 {result.pairing_changes} 次；共 {result.versions} 版计划"
+        f"截止时覆盖率 {last.coverage:.2%}（静态计划 {last.static_coverage:.2%}）；"
+        f"升级处理 {result.escalated} 个；分片改动 {result.pairing_changes} 次；"
+        f"共 {result.versions} 版计划"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
@@ -54,7 +55,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class Store(PlansMixin, OutcomesMixin):
     """One database; every method opens its own short transaction."""
 
-    _cache: dict[tuple[str, int, str], object] = {}
+    _cache: ClassVar[dict[tuple[str, int, str], object]] = {}
 
     def __init__(self, url: str):
         self.url = url

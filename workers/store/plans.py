@@ -50,7 +50,8 @@ class PlansMixin:
             ).scalar()
             if revision is not None and not reason:
                 raise PlanLockedError(
-                    '分片已发布并锁定（一访到底）；如确需重新分配，请使用 --reassign "原因" 并记录 / '
+                    "分片已发布并锁定（一访到底）；如确需重新分配，"
+                    '请使用 --reassign "原因" 并记录 / '
                     "the assignment is published and locked; use --reassign REASON"
                 )
             db.execute(t.assignment.delete().where(t.assignment.c.campaign_id == campaign_id))

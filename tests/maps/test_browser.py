@@ -1,0 +1,122 @@
+"""Offline maps in a real browser: Debian's Chromium driven by Playwright (no browser download).
+
+Leaflet is inlined (offline mode); tile requests are answered locally with a blank tile, so the
+page needs no network at all. Screenshots are kept under ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
+from optimizer.assign import assign_areas
+from optimizer.planning import plan_routes
+from optimizer.sample import generate_sample, write_sample
+from optimizer.tables import read_campaign
+from tests.helpers import service_or_skip
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        service_or_skip("chromium", "Debian's chromium is not installed (apt-get install chromium)")
+    fetch_assets()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def open_page(browser, path: Path):
+    """The page with tiles served locally and every console error collected."""
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(
+        "http*://**/*",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
+    started = time.perf_counter()
+    page.goto(path.as_uri(), wait_until="load")
+    return page, errors, started
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    folder = write_sample(
+        tmp_path_factory.mktemp("b") / "t", generate_sample("huangtun", 2000, seed=4)
+    )
+    campaign = read_campaign(folder)
+    assignment = assign_areas(campaign, seed=1)
+    plan = plan_routes(campaign, assignment, time_limit_s=0.05, workers=2)
+    return campaign, assignment, plan, folder
+
+
+def test_offline_day_map_in_chromium(browser, planned):
+    """From file://: one marker element per stop, the route line, no console errors."""
+    campaign, _, plan, folder = planned
+    route = max(plan.routes, key=lambda r: len(r.stops))
+    path = folder / "day.html"
+    path.write_text(
+        to_html(render_day_map(campaign, route, tiles=get_tiles("amap")), offline=True),
+        encoding="utf-8",
+    )
+    page, errors, _ = open_page(browser, path)
+    page.wait_for_selector(".zf-stop")
+    assert page.locator(".zf-stop").count() == len(route.stops)
+    assert page.locator("path.zf-route").count() == 1
+    assert page.locator(".zf-locate").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "day-map.png"))
+    assert errors == []
+    page.close()
+
+
+def test_offline_overview_in_chromium(browser, planned):
+    """The overview opens offline with its layers and legend, quickly, with no console errors."""
+    campaign, assignment, _, folder = planned
+    ids = [t.id for t in campaign.targets]
+    states = {
+        t: ("visited" if i % 3 == 0 else "not_home" if i % 7 == 0 else "pending")
+        for i, t in enumerate(ids)
+    }
+    m = render_overview(
+        campaign,
+        assignment,
+        states=states,
+        requests=[(ids[0], 2), (ids[5], 2)],
+        tiles=get_tiles("amap"),
+    )
+    path = folder / "overview.html"
+    path.write_text(to_html(m, offline=True), encoding="utf-8")
+    page, errors, started = open_page(browser, path)
+    page.wait_for_selector(".leaflet-control-layers")
+    loaded = time.perf_counter() - started
+    assert page.locator(".zf-box").count() == 2 and page.locator("canvas").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "overview.png"))
+    assert errors == [] and loaded < 3.0
+    page.close()

@@ -1,0 +1,58 @@
+"""``zoufang maps`` and ``zoufang assets``."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from maps.assets import assets_dir, fetch_assets
+from workers.cli.app import app, out
+from workers.cli.planning import CampaignArg, OutOpt, WorkersOpt
+from workers.jobs import default_out, open_campaign
+from workers.mapping import render_maps
+
+
+class TileName(StrEnum):
+    amap = "amap"
+    tianditu = "tianditu"
+    osm = "osm"
+
+
+@app.command("maps")
+def maps_command(
+    campaign: CampaignArg,
+    out_dir: OutOpt = None,
+    tiles: Annotated[
+        TileName | None, typer.Option(help="底图：amap（默认，高德）、tianditu（需密钥）、osm")
+    ] = None,
+    offline: Annotated[
+        bool | None, typer.Option("--offline/--online", help="把 Leaflet 内嵌进每张地图")
+    ] = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """重新生成当前计划的全部地图（每人每天一张，外加总览图）/ (re)render the maps."""
+    started = time.perf_counter()
+    _, store, campaign_id = open_campaign(campaign)
+    version, _ = store.current_version(campaign_id)
+    target = default_out(campaign, out_dir)
+    count = render_maps(
+        store,
+        campaign_id,
+        version,
+        target,
+        tiles=tiles.value if tiles else None,
+        offline=offline,
+        workers=workers,
+    )
+    seconds = time.perf_counter() - started
+    out.print(f"已生成 {count} 张路线图和总览图（{seconds:.1f} 秒）：{target / 'maps'}")
+
+
+@app.command()
+def assets() -> None:
+    """下载离线地图所需的 Leaflet（npm 包，校验 sha512）/ fetch offline map assets."""
+    written = fetch_assets()
+    out.print(f"离线资源已就绪（新下载 {len(written)} 个文件）：{assets_dir()}")
