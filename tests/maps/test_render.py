@@ -65,7 +65,7 @@ def test_bounds_contain_every_stop(planned):
 
 def test_no_phone_or_full_name_in_maps(planned):
     """Neither a phone number nor an unmasked household name appears in any map's HTML."""
-    campaign, assignment, plan, route = planned
+    campaign, assignment, plan, _ = planned
     pages = [to_html(render_day_map(campaign, r)) for r in plan.routes[:5]]
     pages.append(to_html(render_overview(campaign, assignment)))
     names = [t.name for t in campaign.targets if t.type.value == "household" and len(t.name) >= 2]

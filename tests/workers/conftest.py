@@ -20,7 +20,7 @@ def pg_url():
         import psycopg
 
         admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
-    except Exception as e:  # noqa: BLE001 - any failure means: no PostgreSQL here
+    except Exception as e:
         service_or_skip("PostgreSQL", str(e))
     name = f"zoufang_test_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -41,7 +41,7 @@ def redis_url():
 
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
         client.ping()
-    except Exception as e:  # noqa: BLE001 - any failure means: no Redis here
+    except Exception as e:
         service_or_skip("Redis", str(e))
     client.flushdb()
     yield REDIS_URL

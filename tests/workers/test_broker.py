@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from optimizer.sample import generate_sample, write_sample
 from optimizer.simulate import Field, simulate_day
 from optimizer.tables import read_campaign
 from optimizer.tables.outputs import write_outcomes_csv
-from optimizer.sample import generate_sample, write_sample
 from tests.helpers import service_or_skip
 from tests.workers.conftest import fresh_database
 from workers.store import Store, schema

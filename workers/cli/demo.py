@@ -29,9 +29,7 @@ def demo(
     shutil.rmtree(campaign_dir, ignore_errors=True)  # the demo's own folder, rebuilt every run
     write_sample(campaign_dir, generate_sample(town.value, targets, seed))
     out.print(f"[bold]1. 样例活动[/bold] {campaign_dir}（{SYNTHETIC_NOTE}）")
-    result = jobs.plan_campaign(
-        campaign_dir, reassign="demo: 重新生成" if _planned(campaign_dir) else None
-    )
+    result = jobs.plan_campaign(campaign_dir)
     s = result.summary
     out.print(
         f"[bold]2. 分片与路线[/bold] {s['targets']} 个对象、{s['cadres']} 名人员；负荷最大/平均 "
@@ -45,8 +43,8 @@ def demo(
     out.print(f"[bold]3. 模拟第 1 天并登记[/bold] {new} 条结果（{outcomes_file.name}）")
     summary = jobs.replan(campaign_dir)
     out.print(
-        f"[bold]4. 夜间重排[/bold] 第 {summary['plan_version']} 版计划，覆盖率 {summary['coverage']:.1%}，"
-        f"风险人员 {len(summary['at_risk'])} 名"
+        f"[bold]4. 夜间重排[/bold] 第 {summary['plan_version']} 版计划，"
+        f"覆盖率 {summary['coverage']:.1%}，风险人员 {len(summary['at_risk'])} 名"
     )
     status = jobs.status(campaign_dir)
     out.print(f"[bold]5. 进度[/bold] 覆盖率 {status['coverage']:.1%}；按村：")
