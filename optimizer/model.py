@@ -7,8 +7,10 @@ Plans refer to targets and cadres by id. Change a value with ``dataclasses.repla
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class TargetType(StrEnum):
@@ -229,11 +231,27 @@ class Campaign:
     folder: str = ""
     warnings: tuple[str, ...] = ()
 
-    def target_index(self) -> dict[str, Target]:
-        return {t.id: t for t in self.targets}
+    def target_index(self) -> Mapping[str, Target]:
+        """id → target (built once per campaign object, read-only)."""
+        return _index(self.targets)
 
-    def cadre_index(self) -> dict[str, Cadre]:
-        return {c.id: c for c in self.cadres}
+    def cadre_index(self) -> Mapping[str, Cadre]:
+        return _index(self.cadres)
+
+
+_INDEXES: dict[int, tuple[tuple, Mapping]] = {}
+
+
+def _index(items: tuple) -> Mapping:
+    """A read-only id → item mapping of a tuple, cached while the tuple lives (a re-plan looks
+    targets up thousands of times in a 15,000-target campaign)."""
+    hit = _INDEXES.get(id(items))
+    if hit is None or hit[0] is not items:
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        hit = (items, MappingProxyType({item.id: item for item in items}))
+        _INDEXES[id(items)] = hit
+    return hit[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,17 +10,13 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from optimizer.limits import PLAN_TIME_LIMIT_S
 from optimizer.model import Assignment, CadrePlan, Campaign, Plan
 from optimizer.problem import RouteProblem, cadre_problems
 from optimizer.route import DEFAULT_SEARCH, SearchSettings, solve_routes
 from optimizer.travel import travel_model
 
 Progress = Callable[[int, int], None]
-
-#: Search seconds per cadre for a first plan: at this limit the engine matched PyVRP's travel
-#: (median ratio 1.000 over 60 sample cadres, benchmarks/routes.py) and a 15,000-target town
-#: plans in well under 30 s on two cores.
-PLAN_TIME_LIMIT_S = 0.15
 
 
 def cadre_time_limit(problem: RouteProblem, time_limit_s: float) -> float:

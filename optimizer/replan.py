@@ -62,10 +62,9 @@ def target_states(
         by_target[o.target_id].append(o)
     limit = campaign.settings.policy.max_attempts
     states = {}
-    for target in campaign.targets:
-        if only is not None and target.id not in only:
-            continue
-        history = by_target.get(target.id, [])
+    ids = [t.id for t in campaign.targets] if only is None else sorted(only)
+    for target_id in ids:
+        history = by_target.get(target_id, [])
         final = _final(history)
         misses = [o for o in history if o.status is OutcomeStatus.NOT_HOME]
         retry = None
@@ -74,11 +73,11 @@ def target_states(
             minute = (
                 last.time_min
                 if last.time_min is not None
-                else planned_time.get((target.id, last.day))
+                else planned_time.get((target_id, last.day))
             )
             retry = other_window(campaign.settings, minute) if minute is not None else None
-        states[target.id] = TargetState(
-            target_id=target.id,
+        states[target_id] = TargetState(
+            target_id=target_id,
             attempts=len(misses),
             final=final,
             escalated=final is None and len(misses) >= limit,

@@ -26,7 +26,13 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.model import CadrePlan, DayRoute, Unscheduled
 from optimizer.problem import REASON_CAPACITY, REASON_NO_DAYS, RouteProblem
-from optimizer.split import SplitArrays, bring_priority_forward, fits_in_order, split_tour
+from optimizer.split import (
+    SplitArrays,
+    bring_priority_forward,
+    fits_in_order,
+    insert_missing,
+    split_tour,
+)
 from optimizer.timing import Leg, schedule
 
 FRONT_LOAD_S = 120  # using day k of the remaining days costs k × this
@@ -164,9 +170,9 @@ def _parameters(search: SearchSettings, time_limit_s: float):
 
 
 def _initial_routes(m: _Model, start: dict[int, tuple[str, ...]]) -> list[list[int]]:
-    """Warm-start routes as routing indices: each target once, and each day cut to the part
-    that still fits (windows may have changed since it was announced); the rest is left for
-    the search to insert."""
+    """Warm-start routes as routing indices: each target once, each day cut to the part that
+    still fits (windows may have changed since it was announced), then the targets left over
+    (retries, an absent day's stops) inserted where they fit cheapest."""
     p = m.p
     where = {t.id: i for i, t in enumerate(p.targets, start=1)}
     arrays = SplitArrays(p)
@@ -181,8 +187,11 @@ def _initial_routes(m: _Model, start: dict[int, tuple[str, ...]]) -> list[list[i
             if fits_in_order(arrays, [*nodes, node]):
                 nodes.append(node)
                 seen.add(node)
-        routes.append([m.manager.NodeToIndex(n) for n in nodes])
-    return routes
+        routes.append(nodes)
+    missing = [n for n in range(1, p.size + 1) if n not in seen]
+    if missing:
+        routes = insert_missing(p, arrays, routes, missing, FRONT_LOAD_S * 5)
+    return [[m.manager.NodeToIndex(n) for n in nodes] for nodes in routes]
 
 
 def _extract(m: _Model, solution) -> list[list[int]]:
@@ -357,6 +366,12 @@ def _search(p: RouteProblem, search: SearchSettings, limit_s: float, initial):
     if solution is None:
         solution = m.routing.SolveWithParameters(params)
     node_routes = _extract(m, solution) if solution else [[] for _ in p.days]
+    # A short search may stop before placing every target: put the rest where they still fit
+    # before calling anyone unschedulable.
+    placed = {n for nodes in node_routes for n in nodes}
+    missing = [n for n in range(1, p.size + 1) if n not in placed]
+    if missing:
+        node_routes = insert_missing(p, SplitArrays(p), node_routes, missing, FRONT_LOAD_S * 5)
     if search.symmetric_days:
         node_routes = _front_load_order(p, node_routes)
     return node_routes

@@ -151,3 +151,42 @@ def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[lis
                 (_, new_piece, new_late), k = min(swaps, key=lambda o: o[0][0])
                 pieces[k], pieces[j] = new_piece, new_late
     return [piece for piece in pieces if piece]
+
+
+def _place(p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost: int) -> bool:
+    """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts."""
+    sec = a.seconds
+    candidates = []
+    for v, route in enumerate(routes):
+        if not days_ok(p.days[v]):
+            continue
+        path = [0, *route, 0]
+        extra = 0 if route else day_cost
+        for k, (x, y) in enumerate(itertools.pairwise(path)):
+            candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + extra, v, k))
+    candidates.sort()
+    for _, v, k in candidates:
+        trial = [*routes[v][:k], node, *routes[v][k:]]
+        if fits_in_order(a, trial):
+            routes[v] = trial
+            return True
+    return False
+
+
+def insert_missing(
+    p: RouteProblem, a: SplitArrays, routes: list[list[int]], missing: list[int], day_cost: int
+) -> list[list[int]]:
+    """Cheapest feasible insertion of ``missing`` nodes into day ``routes`` (a warm start that
+    already holds the retries, so even a very short search leaves nobody out).
+
+    Narrow windows first; a priority target goes to a day within the priority days when one
+    can take it; a day not used yet costs ``day_cost`` on top of its travel.
+    """
+    routes = [list(r) for r in routes]
+    for node in sorted(missing, key=lambda n: a.closes[n] - a.opens[n]):
+        if p.targets[node - 1].priority and _place(
+            p, a, routes, node, lambda d: d <= p.priority_until, day_cost
+        ):
+            continue
+        _place(p, a, routes, node, lambda d: True, day_cost)
+    return routes

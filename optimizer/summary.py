@@ -36,13 +36,10 @@ def at_risk_cadres(campaign: Campaign, plan: Plan) -> list[AtRisk]:
     """Cadres who cannot finish by the deadline: the minutes missing and the remedies."""
     targets = campaign.target_index()
     cadres = campaign.cadre_index()
-    travel = dict(
-        zip(
-            (t.id for t in campaign.targets),
-            travel_share_minutes(campaign.targets, campaign.settings),
-            strict=True,
-        )
-    )
+    if not any(u.reason == REASON_CAPACITY for u in plan.unscheduled):
+        return []
+    shares = travel_share_minutes(campaign.targets, campaign.settings)
+    travel = dict(zip((t.id for t in campaign.targets), shares, strict=True))
     result = []
     for cp in plan.cadre_plans:
         late = [u.target_id for u in cp.unscheduled if u.reason == REASON_CAPACITY]
@@ -66,10 +63,12 @@ def plan_summary(
     *,
     solve_seconds: float,
     progress: Progress | None = None,
+    figures: dict | None = None,
 ) -> dict:
-    """The contract's summary of a published plan."""
+    """The contract's summary of a published plan; ``figures`` (balance and compactness, as in
+    an earlier summary) are reused when the assignment has not changed since."""
     progress = progress or Progress()
-    figures = assignment_figures(campaign, assignment)
+    figures = figures or assignment_summary(campaign, assignment)
     risks = at_risk_cadres(campaign, plan)
     travel_s = sum(cp.travel_s for cp in plan.cadre_plans)
     return {
@@ -95,14 +94,32 @@ def plan_summary(
         "escalated": list(progress.escalated),
         "corrections": list(progress.corrections),
         "refused": list(progress.refused),
-        "workload_ratio_max": round(figures.workload_ratio_max, 4),
-        "workload_ratio_mean": round(figures.workload_ratio_mean, 4),
-        "workload_max_over_mean": round(figures.max_over_mean, 4),
-        "mean_distance_to_area_centre_m": round(figures.mean_distance_to_centre_m, 1),
-        "grids_split_share": round(figures.grids_split_share, 4),
+        **figures,
         "total_travel_min": round(travel_s / 60),
         "solve_seconds": round(solve_seconds, 2),
     }
+
+
+FIGURE_KEYS = (
+    "workload_ratio_max",
+    "workload_ratio_mean",
+    "workload_max_over_mean",
+    "mean_distance_to_area_centre_m",
+    "grids_split_share",
+)
+
+
+def assignment_summary(campaign: Campaign, assignment: Assignment) -> dict:
+    """Balance and compactness of an assignment, as summary.json reports them."""
+    f = assignment_figures(campaign, assignment)
+    values = (
+        round(f.workload_ratio_max, 4),
+        round(f.workload_ratio_mean, 4),
+        round(f.max_over_mean, 4),
+        round(f.mean_distance_to_centre_m, 1),
+        round(f.grids_split_share, 4),
+    )
+    return dict(zip(FIGURE_KEYS, values, strict=True))
 
 
 def infeasible_summary(campaign: Campaign, assignment: Assignment) -> dict:

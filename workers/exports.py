@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
 
 from optimizer.tables.outputs import write_json, write_routes_csv
 from workers.store import Store
+
+
+def _move_current_to_history(out: Path, version: int) -> None:
+    """The routes.csv being replaced becomes history/routes-vNNN.csv (cheaper than rebuilding)."""
+    current = out / "routes.csv"
+    if not current.exists():
+        return
+    with current.open(encoding="utf-8") as f:
+        row = next(csv.DictReader(f), None)
+    if row and row["plan_version"].isdigit() and int(row["plan_version"]) < version:
+        target = out / "history" / f"routes-v{int(row['plan_version']):03d}.csv"
+        if not target.exists():
+            shutil.move(current, target)
 
 
 def export_version(store: Store, campaign_id: int, version: int, out: Path) -> dict:
@@ -14,6 +29,7 @@ def export_version(store: Store, campaign_id: int, version: int, out: Path) -> d
     out = Path(out)
     (out / "history").mkdir(parents=True, exist_ok=True)
     campaign = store.load_campaign(campaign_id)
+    _move_current_to_history(out, version)
     for older in range(1, version):
         path = out / "history" / f"routes-v{older:03d}.csv"
         info = store.version_info(campaign_id, older)

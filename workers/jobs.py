@@ -7,17 +7,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.assign import assign_areas
-from optimizer.errors import PlanLockedError, ZoufangError
-from optimizer.model import Assignment, Campaign, Plan
-from optimizer.planning import PLAN_TIME_LIMIT_S, Progress, solve_all
+from optimizer.errors import InvalidInputError, PlanLockedError, ZoufangError
+from optimizer.limits import PLAN_TIME_LIMIT_S
+from optimizer.model import Assignment, Campaign, Plan, Settings
 from optimizer.replan import remaining_problem, target_states
-from optimizer.summary import infeasible_summary, plan_summary
 from optimizer.tables import read_campaign
-from optimizer.tables.attachment2 import write_attachment2
-from optimizer.tables.day_routes import write_day_routes
 from optimizer.tables.outcomes import read_outcomes
 from optimizer.tables.outputs import write_assignment_csv, write_json
+from optimizer.tables.settings import read_settings
 from optimizer.travel import travel_model
 from workers import replanning
 from workers.broker import in_process
@@ -42,22 +39,29 @@ def default_out(campaign_dir: Path, out: Path | None) -> Path:
     return Path(out) if out else Path(campaign_dir) / "out"
 
 
-def open_campaign(campaign_dir: Path) -> tuple[Campaign, Store, int]:
-    """The campaign's inputs, its store and its id there (it must have been planned)."""
-    campaign = read_campaign(campaign_dir)
+def open_campaign(campaign_dir: Path) -> tuple[Settings, Store, int]:
+    """The campaign's settings, its store and its id there (it must have been planned).
+
+    Only ``campaign.toml`` is read: targets and cadres come from the store's snapshot, the
+    ones that were planned (re-plan after changing them with ``plan --reassign``)."""
+    settings, problems = read_settings(Path(campaign_dir))
+    if problems:
+        raise InvalidInputError(problems)
     store = Store.for_campaign(campaign_dir)
-    campaign_id = store.find_campaign(campaign)
+    campaign_id = store.find_campaign_key(settings)
     if campaign_id is None or store.current_version(campaign_id) is None:
         raise ZoufangError(
             "这个活动还没有发布计划，请先运行 zoufang plan / plan the campaign first"
         )
-    return campaign, store, campaign_id
+    return settings, store, campaign_id
 
 
 def _first_routes(
     store, campaign_id, campaign, assignment, time_limit_s, workers, progress
 ) -> tuple[Plan, int]:
     """Routes for every cadre from ``today`` on (0 before any outcome), as a new version."""
+    from optimizer.planning import solve_all
+
     outcomes = store.outcomes(campaign_id)
     today = store.last_outcome_day(campaign_id)
     states = target_states(campaign, outcomes)
@@ -92,7 +96,7 @@ def plan_campaign(
     seed: int = 0,
     time_limit_s: float = PLAN_TIME_LIMIT_S,
     workers: int | None = None,
-    progress: Progress | None = None,
+    progress: object = None,
     maps: bool = True,
     reassign: str | None = None,
     store: Store | None = None,
@@ -102,6 +106,11 @@ def plan_campaign(
     A published assignment is locked (一访到底): planning again needs ``reassign`` — the
     reason, which is recorded.
     """
+    from optimizer.assign import assign_areas
+    from optimizer.summary import infeasible_summary, plan_summary
+    from optimizer.tables.attachment2 import write_attachment2
+    from optimizer.tables.day_routes import write_day_routes
+
     started = time.perf_counter()
     campaign = read_campaign(campaign_dir)
     out = default_out(campaign_dir, out)
@@ -142,11 +151,11 @@ def plan_campaign(
 
 def record(campaign_dir: Path, outcomes_file: Path) -> tuple[int, int]:
     """Store one file of outcomes: (new rows, rows in the file). Invalid → nothing stored."""
-    campaign, store, campaign_id = open_campaign(campaign_dir)
+    settings, store, campaign_id = open_campaign(campaign_dir)
     owner = store.owners(campaign_id)
     outcomes = read_outcomes(outcomes_file, store.load_campaign(campaign_id), owner)
     batch = hashlib.sha256(Path(outcomes_file).read_bytes()).hexdigest()[:16]
-    new = store.record_outcomes(campaign_id, outcomes, owner, batch, campaign.settings.ledger_due)
+    new = store.record_outcomes(campaign_id, outcomes, owner, batch, settings.ledger_due)
     return new, len(outcomes)
 
 
@@ -156,29 +165,40 @@ def replan(
     *,
     day: int | None = None,
     workers: int | None = None,
-    progress: Progress | None = None,
+    progress: object = None,
     maps: bool = True,
 ) -> dict:
-    """Re-plan the remaining days after the last recorded day; returns the new summary."""
+    """Re-plan the remaining days after the last recorded day; returns the new summary, with
+    ``timing`` (seconds: begin, workers, publish, export, maps) added."""
+    clock = time.perf_counter()
     _, store, campaign_id = open_campaign(campaign_dir)
     job = replanning.begin(store, campaign_id, day)
+    timing = {"begin": time.perf_counter() - clock}
+    clock = time.perf_counter()
     try:
         if in_process():
             from optimizer.planning import default_workers
 
-            replanning.run_local(store, job, workers or default_workers(), progress)
+            timing["workers"] = replanning.run_local(
+                store, job, workers or default_workers(), progress
+            )
         else:
-            replanning.run_on_broker(store, job, progress)
+            timing["workers"] = replanning.run_on_broker(store, job, progress)
     except BaseException:
         store.release_lock(campaign_id, job.owner)
         raise
+    timing["publish"] = time.perf_counter() - clock - timing["workers"]
+    clock = time.perf_counter()
     out = default_out(campaign_dir, out)
     summary = export_version(store, campaign_id, job.version, out)
+    timing["export"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     if maps:
         from workers.mapping import render_changed
 
         render_changed(store, campaign_id, job.version, out, job.solve)
-    return summary
+    timing["maps"] = time.perf_counter() - clock
+    return {**summary, "replanned_cadres": len(job.solve), "timing": timing}
 
 
 def override(campaign_dir: Path, target_id: str, to_cadre: str, reason: str, actor: str) -> str:

@@ -16,16 +16,16 @@ from dataclasses import dataclass
 
 from optimizer.errors import ConcurrentReplanError, ZoufangError
 from optimizer.model import OutcomeStatus
-from optimizer.planning import Progress, solve_cadre
 from optimizer.replan import cadre_days, coverage, remaining_problem, target_states
-from optimizer.summary import Progress as CampaignProgress
-from optimizer.summary import plan_summary
 from optimizer.travel import travel_model
 from workers.store import Store
 
+# The coordinator only enqueues and waits; solving (OR-Tools) and the town summary are
+# imported where they run, so `zoufang replan` starts quickly.
+
 #: Search seconds per changed cadre at night: the announced plan is the warm start, so the
 #: solver mostly inserts retries; far below the broker's heartbeat window.
-REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.05"))
+REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.02"))
 # No progress this long: re-send the missing messages (a restarted Redis forgets its queues).
 STALL_S = float(os.environ.get("ZOUFANG_STALL_S", "30"))
 
@@ -86,17 +86,12 @@ def begin(
 
 def solve_one(store: Store, campaign_id: int, cadre_id: str, version: int) -> bool:
     """Solve one cadre's remaining days for ``version``; False if it was already done."""
-    if cadre_id in set(store.results_of(campaign_id, version)):
+    job = store.cadre_job(campaign_id, version, cadre_id)
+    if job is None:
         return False
-    info = store.version_info(campaign_id, version)
+    info, area, routes = job["info"], job["area"], job["routes"]
     campaign = store.load_campaign(campaign_id)
-    area = store.area_targets(campaign_id, cadre_id)
     outcomes = store.outcomes(campaign_id, area)
-    routes = (
-        store.cadre_routes(campaign_id, info["base_version"], cadre_id)
-        if info["base_version"]
-        else ()
-    )
     planned = {(s.target_id, r.day): s.arrive_min for r in routes for s in r.stops}
     states = target_states(campaign, outcomes, planned, set(area))
     pending = tuple(t for t in area if states[t].final is None and not states[t].escalated)
@@ -104,15 +99,18 @@ def solve_one(store: Store, campaign_id: int, cadre_id: str, version: int) -> bo
     problem = remaining_problem(
         campaign, cadre_id, pending, routes, outcomes, info["after_day"], model
     )
+    from optimizer.planning import solve_cadre
+
     return store.save_cadre_plan(campaign_id, version, solve_cadre(problem, REPLAN_TIME_LIMIT_S))
 
 
 def is_complete(store: Store, campaign_id: int, version: int) -> bool:
-    done, total, _ = store.version_progress(campaign_id, version)
-    return done == total
+    return store.is_complete(campaign_id, version)
 
 
-def campaign_progress(campaign, outcomes, planned) -> CampaignProgress:
+def campaign_progress(campaign, outcomes, planned):
+    from optimizer.summary import Progress as CampaignProgress
+
     states = target_states(campaign, outcomes, planned)
     finals = Counter(s.final.value for s in states.values() if s.final)
     counts = {
@@ -145,14 +143,13 @@ def finish(store: Store, campaign_id: int, version: int) -> bool:
         or not is_complete(store, campaign_id, version)
     ):
         return False
+    from optimizer.summary import plan_summary
+
     started = time.perf_counter()
     campaign = store.load_campaign(campaign_id)
     plan = store.plan(campaign_id, version)
-    base = store.plan(campaign_id, info["base_version"]) if info["base_version"] else plan
-    planned = {
-        (s.target_id, r.day): s.arrive_min for p in (base, plan) for r in p.routes for s in r.stops
-    }
-    progress = campaign_progress(campaign, store.outcomes(campaign_id), planned)
+    # Counts and coverage need no retry windows, so no planned times either.
+    progress = campaign_progress(campaign, store.outcomes(campaign_id), {})
     solve_seconds = sum(cp.solve_seconds for cp in plan.cadre_plans) + time.perf_counter() - started
     summary = plan_summary(
         campaign,
@@ -160,10 +157,28 @@ def finish(store: Store, campaign_id: int, version: int) -> bool:
         plan,
         solve_seconds=solve_seconds,
         progress=progress,
+        figures=_unchanged_figures(store, campaign_id, info),
     )
     published = store.publish_version(campaign_id, version, summary)
     store.release_lock(campaign_id)
     return published
+
+
+def _unchanged_figures(store: Store, campaign_id: int, info: dict) -> dict | None:
+    """The base version's balance figures, if no override changed the assignment since."""
+    import json
+
+    from optimizer.summary import FIGURE_KEYS
+
+    base = store.version_info(campaign_id, info["base_version"]) if info["base_version"] else None
+    if base is None or not base["summary"]:
+        return None
+    if any(o["at"] >= base["created_at"] for o in store.overrides(campaign_id)):
+        return None
+    previous = json.loads(base["summary"])
+    if not all(k in previous for k in FIGURE_KEYS):
+        return None
+    return {k: previous[k] for k in FIGURE_KEYS}
 
 
 def _solve_in_child(args: tuple[str, int, str, int]) -> bool:
@@ -171,8 +186,9 @@ def _solve_in_child(args: tuple[str, int, str, int]) -> bool:
     return solve_one(store_for(url), campaign_id, cadre_id, version)
 
 
-def run_local(store: Store, job: Job, workers: int = 1, progress: Progress | None = None) -> None:
+def run_local(store: Store, job: Job, workers: int = 1, progress=None) -> float:
     """In-process: the actors' functions on a pool of processes (no server needed)."""
+    started = time.perf_counter()
     args = [(store.url, job.campaign_id, c, job.version) for c in job.solve]
     if workers > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -184,14 +200,16 @@ def run_local(store: Store, job: Job, workers: int = 1, progress: Progress | Non
             _solve_in_child(a)
             if progress:
                 progress(done, len(args))
+    workers_s = time.perf_counter() - started
     finish(store, job.campaign_id, job.version)
+    return workers_s
 
 
-def run_on_broker(
-    store: Store, job: Job, progress: Progress | None = None, timeout_s: float = 3600
-) -> None:
+def run_on_broker(store: Store, job: Job, progress=None, timeout_s: float = 3600) -> float:
     """Through Redis: one message per changed cadre in a group, a completion step; waits, and
-    re-sends what is missing if nothing moves for ``STALL_S`` (a restarted Redis forgets)."""
+    re-sends what is missing if nothing moves for ``STALL_S`` (a restarted Redis forgets).
+
+    Returns the seconds until every cadre's result was in (the workers' share of the time)."""
     import dramatiq
 
     from workers.actors import finish_replan, replan_cadre
@@ -201,11 +219,13 @@ def run_on_broker(
     group.add_completion_callback(finish_replan.message(url, cid, version))
     _retrying(group.run if job.solve else lambda: finish_replan.send(url, cid, version))
     started = last_change = time.monotonic()
-    last_done = -1
+    last_done, workers_s = -1, None
     while store.version_info(cid, version)["status"] != "published":
         done, total, missing = store.version_progress(cid, version)
         if progress:
             progress(done, total)
+        if done == total and workers_s is None:
+            workers_s = time.monotonic() - started
         if done != last_done:
             last_done, last_change = done, time.monotonic()
         elif time.monotonic() - last_change > STALL_S:
@@ -218,7 +238,8 @@ def run_on_broker(
                 "重排超时：请检查 zoufang worker 是否在运行 / "
                 "re-plan timed out; are workers running?"
             )
-        time.sleep(0.2)
+        time.sleep(0.1)
+    return workers_s if workers_s is not None else time.monotonic() - started
 
 
 def _retrying(send, attempts: int = 60) -> None:

@@ -12,9 +12,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from workers import jobs
 from workers.cli.app import app, err, out
-from workers.cli.planning import CampaignArg, MapsOpt, OutOpt, WorkersOpt, progress_bar
+from workers.cli.options import CampaignArg, MapsOpt, OutOpt, WorkersOpt, progress_bar
 
 
 @app.command()
@@ -23,6 +22,8 @@ def record(
     outcomes: Annotated[Path, typer.Argument(metavar="OUTCOMES", help="走访结果文件（CSV/XLSX）")],
 ) -> None:
     """登记一天的走访结果；重复登记不会重复计入 / store one day's outcomes (idempotent)."""
+    from workers import jobs
+
     new, rows = jobs.record(campaign, outcomes)
     out.print(f"已登记 {new} 条新结果（文件共 {rows} 条）/ {new} new")
 
@@ -38,6 +39,8 @@ def replan(
     maps: MapsOpt = True,
 ) -> None:
     """夜间重排剩余天数（只在本人责任区内）/ re-plan the remaining days inside each cadre's area."""
+    from workers import jobs
+
     bar, advance = progress_bar("重排 / re-planning")
     with bar:
         summary = jobs.replan(
@@ -51,6 +54,8 @@ def replan(
     for risk in summary["at_risk"]:
         text = f"风险 {risk['cadre_id']}: 缺 {risk['missing_minutes']} 分钟 —— {risk['remedy']}"
         out.print(text, style="yellow", markup=False)
+    timing = " ".join(f"{k}={v:.2f}s" for k, v in summary["timing"].items())
+    out.print(f"重排 {summary['replanned_cadres']} 名人员；用时 / timing: {timing}", markup=False)
 
 
 def _table(title: str, rows: dict[str, dict], first: str, extra: tuple[str, ...] = ()) -> Table:
@@ -73,6 +78,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """进度、覆盖率与风险人员 / progress, coverage and at-risk cadres."""
+    from workers import jobs
+
     report = jobs.status(campaign)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -98,6 +105,8 @@ def override(
     reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")],
 ) -> None:
     """协调员调整：把一个对象改由另一名人员走访（唯一的方式，留审计记录）/ audited reassignment."""
+    from workers import jobs
+
     previous = jobs.override(campaign, target, to, reason, getpass.getuser())
     out.print(f"已将 {target} 由 {previous} 调整给 {to}（原因：{reason}），下次重排生效")
 
@@ -111,14 +120,7 @@ def worker(
     if not os.environ.get("ZOUFANG_BROKER"):
         err.print("请先设置 ZOUFANG_BROKER=redis://… / set ZOUFANG_BROKER first")
         raise typer.Exit(2)
-    args = [
-        sys.executable,
-        "-m",
-        "dramatiq",
-        "workers.actors",
-        "--processes",
-        str(processes),
-        "--threads",
-        str(threads),
-    ]
-    os.execv(sys.executable, args)
+    from workers.runner import run_workers
+
+    out.print(f"走访重排工作进程：{processes} 个进程 × {threads} 线程，按 Ctrl+C 停止")
+    run_workers(processes, threads)

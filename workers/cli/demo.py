@@ -9,10 +9,6 @@ from typing import Annotated
 
 import typer
 
-from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
-from optimizer.simulate import Field, simulate_day
-from optimizer.tables.outputs import write_outcomes_csv
-from workers import jobs
 from workers.cli.app import app, out
 from workers.cli.inputs import Town
 
@@ -25,6 +21,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子")] = 1,
 ) -> None:
     """演示：样例镇 → 分片与路线 → 模拟一天 → 登记 → 夜间重排 → 进度（无需任何服务器）。"""
+    from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
+    from optimizer.simulate import Field, simulate_day
+    from optimizer.tables.outputs import write_outcomes_csv
+    from workers import jobs
+
     campaign_dir = Path(out_dir) / "campaign"
     shutil.rmtree(campaign_dir, ignore_errors=True)  # the demo's own folder, rebuilt every run
     write_sample(campaign_dir, generate_sample(town.value, targets, seed))

@@ -10,11 +10,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from optimizer.census import Census, take_census
-from optimizer.model import TargetType
-from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
-from optimizer.tables import read_campaign
-from optimizer.travel import travel_model
 from workers.cli.app import app, out
 
 
@@ -45,6 +40,8 @@ def sample(
     gb18030: Annotated[bool, typer.Option(help="CSV 用 GB18030 编码（同 Excel 另存）")] = False,
 ) -> None:
     """生成样例活动文件夹（真实村名，合成位置）/ write a synthetic sample campaign."""
+    from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
+
     started = time.perf_counter()
     town_sample = generate_sample(town.value, targets, seed, days=days)
     encoding = "gb18030" if gb18030 else "utf-8-sig"
@@ -57,7 +54,9 @@ def sample(
     out.print(f"[yellow]{SYNTHETIC_NOTE}[/yellow]")
 
 
-def print_census(census: Census, warnings: tuple[str, ...]) -> None:
+def print_census(census, warnings: tuple[str, ...]) -> None:
+    from optimizer.model import TargetType
+
     out.print(
         f"走访对象 {census.targets} 个，{census.villages} 个村/社区，{census.grids} 个网格；"
         f"走访人员 {census.cadres} 名；晚间时段对象 {census.evening_targets} 个，重点对象 "
@@ -103,6 +102,10 @@ def validate(
     ],
 ) -> None:
     """检查输入：打印摘要，或列出全部问题（退出码 2）/ check the inputs."""
+    from optimizer.census import take_census
+    from optimizer.tables import read_campaign
+    from optimizer.travel import travel_model
+
     started = time.perf_counter()
     loaded = read_campaign(campaign)
     print_census(take_census(loaded), loaded.warnings)

@@ -8,11 +8,8 @@ from typing import Annotated
 
 import typer
 
-from maps.assets import assets_dir, fetch_assets
 from workers.cli.app import app, out
-from workers.cli.planning import CampaignArg, OutOpt, WorkersOpt
-from workers.jobs import default_out, open_campaign
-from workers.mapping import render_maps
+from workers.cli.options import CampaignArg, OutOpt, WorkersOpt
 
 
 class TileName(StrEnum):
@@ -34,6 +31,9 @@ def maps_command(
     workers: WorkersOpt = None,
 ) -> None:
     """重新生成当前计划的全部地图（每人每天一张，外加总览图）/ (re)render the maps."""
+    from workers.jobs import default_out, open_campaign
+    from workers.mapping import render_maps
+
     started = time.perf_counter()
     _, store, campaign_id = open_campaign(campaign)
     version, _ = store.current_version(campaign_id)
@@ -54,5 +54,7 @@ def maps_command(
 @app.command()
 def assets() -> None:
     """下载离线地图所需的 Leaflet（npm 包，校验 sha512）/ fetch offline map assets."""
+    from maps.assets import assets_dir, fetch_assets
+
     written = fetch_assets()
     out.print(f"离线资源已就绪（新下载 {len(written)} 个文件）：{assets_dir()}")

@@ -7,10 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from optimizer.simulate import Field
 from workers.cli.app import app, out
-from workers.cli.planning import CampaignArg, WorkersOpt, progress_bar
-from workers.simulation import simulate_campaign
+from workers.cli.options import CampaignArg, WorkersOpt, progress_bar
 
 
 @app.command()
@@ -24,6 +22,9 @@ def simulate(
     workers: WorkersOpt = None,
 ) -> None:
     """模拟整个活动期：每天登记结果并重排，与不重排的静态计划对比覆盖率（不改动活动数据）。"""
+    from optimizer.simulate import Field
+    from workers.simulation import simulate_campaign
+
     bar, advance = progress_bar("模拟 / simulating days")
     with bar:
         result = simulate_campaign(

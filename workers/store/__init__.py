@@ -40,8 +40,12 @@ def default_url(campaign_dir: str | Path) -> str:
 
 
 def campaign_key(campaign) -> str:
-    s = campaign.settings
-    return f"{s.name}|{s.start_date.isoformat()}"
+    return settings_key(campaign.settings)
+
+
+def settings_key(settings) -> str:
+    """A campaign's name and start date: how the store knows it."""
+    return f"{settings.name}|{settings.start_date.isoformat()}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -59,7 +63,9 @@ class Store(PlansMixin, OutcomesMixin):
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url, future=True, pool_pre_ping=True)
+        # Connections are recycled after 30 min rather than pinged before each use: a re-plan
+        # makes thousands of short queries and a ping doubles their round trips.
+        self.engine = create_engine(url, future=True, pool_recycle=1800)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         t.metadata.create_all(self.engine)
@@ -102,9 +108,12 @@ class Store(PlansMixin, OutcomesMixin):
             return row.id
 
     def find_campaign(self, campaign) -> int | None:
+        return self.find_campaign_key(campaign.settings)
+
+    def find_campaign_key(self, settings) -> int | None:
         with self.engine.connect() as db:
             return db.execute(
-                select(t.campaigns.c.id).where(t.campaigns.c.key == campaign_key(campaign))
+                select(t.campaigns.c.id).where(t.campaigns.c.key == settings_key(settings))
             ).scalar()
 
     def load_campaign(self, campaign_id: int):

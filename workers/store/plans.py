@@ -265,6 +265,9 @@ class PlansMixin:
         """Store one cadre's routes for a version; a second save of the same key changes nothing."""
         try:
             with self.engine.begin() as db:
+                if self.engine.dialect.name == "postgresql":
+                    # Recomputable on loss (the actor is idempotent): no need to wait for fsync.
+                    db.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 db.execute(
                     t.cadre_results.insert().values(
                         campaign_id=campaign_id,
@@ -301,6 +304,66 @@ class PlansMixin:
         except IntegrityError:
             return False  # delivered twice: the first save stands
         return True
+
+    def is_complete(self, campaign_id: int, version: int) -> bool:
+        """Whether every cadre of a version has its result (carried ones get theirs at once)."""
+        vc, cr = t.version_cadres, t.cadre_results
+        needed = select(func.count()).where(
+            (vc.c.campaign_id == campaign_id) & (vc.c.version == version)
+        )
+        saved = select(func.count()).where(
+            (cr.c.campaign_id == campaign_id) & (cr.c.version == version)
+        )
+        with self.engine.connect() as db:
+            return db.execute(select(needed.scalar_subquery() == saved.scalar_subquery())).scalar()
+
+    def cadre_job(self, campaign_id: int, version: int, cadre_id: str) -> dict | None:
+        """Everything a cadre's re-plan reads, in one connection; None if already done."""
+        r, vc = t.cadre_results, t.plan_versions
+        with self.engine.connect() as db:
+            done = db.execute(
+                select(r.c.cadre_id).where(
+                    (r.c.campaign_id == campaign_id)
+                    & (r.c.version == version)
+                    & (r.c.cadre_id == cadre_id)
+                )
+            ).first()
+            if done:
+                return None
+            info = (
+                db.execute(
+                    select(vc).where((vc.c.campaign_id == campaign_id) & (vc.c.version == version))
+                )
+                .mappings()
+                .one()
+            )
+            area = list(
+                db.execute(
+                    select(t.assignment.c.target_id)
+                    .where(
+                        (t.assignment.c.campaign_id == campaign_id)
+                        & (t.assignment.c.cadre_id == cadre_id)
+                    )
+                    .order_by(t.assignment.c.target_id)
+                ).scalars()
+            )
+            routes = ()
+            if info["base_version"]:
+                rows = (
+                    db.execute(
+                        select(t.stops)
+                        .where(
+                            (t.stops.c.campaign_id == campaign_id)
+                            & (t.stops.c.version == info["base_version"])
+                            & (t.stops.c.cadre_id == cadre_id)
+                        )
+                        .order_by(t.stops.c.day, t.stops.c.seq)
+                    )
+                    .mappings()
+                    .all()
+                )
+                routes = _routes(rows)
+        return {"info": dict(info), "area": area, "routes": routes}
 
     def results_of(self, campaign_id: int, version: int) -> list[str]:
         with self.engine.connect() as db:
