@@ -153,10 +153,29 @@ def record(campaign_dir: Path, outcomes_file: Path) -> tuple[int, int]:
     """Store one file of outcomes: (new rows, rows in the file). Invalid → nothing stored."""
     settings, store, campaign_id = open_campaign(campaign_dir)
     owner = store.owners(campaign_id)
-    outcomes = read_outcomes(outcomes_file, store.load_campaign(campaign_id), owner)
+    last_day = max(
+        [settings.days, *(followup_last_day(settings, f) for f in store.followups(campaign_id))]
+    )
+    outcomes = read_outcomes(
+        outcomes_file,
+        store.load_campaign(campaign_id),
+        owner,
+        last_day=last_day,
+        returnable=store.return_takers(campaign_id),
+    )
     batch = hashlib.sha256(Path(outcomes_file).read_bytes()).hexdigest()[:16]
     new = store.record_outcomes(campaign_id, outcomes, owner, batch, settings.ledger_due)
     return new, len(outcomes)
+
+
+def followup_last_day(settings: Settings, followup: dict) -> int:
+    """The campaign day number of a return-visit plan's last day."""
+    start = (
+        followup["start_date"].date()
+        if hasattr(followup["start_date"], "date")
+        else followup["start_date"]
+    )
+    return (start - settings.start_date).days + followup["days"]
 
 
 def replan(

@@ -15,9 +15,11 @@ import pytest
 
 from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
 from optimizer.assign import assign_areas
+from optimizer.model import SUBJECT_ZH
 from optimizer.planning import plan_routes
 from optimizer.sample import generate_sample, write_sample
 from optimizer.tables import read_campaign
+from optimizer.tables.report import WeekReport, render_html
 from tests.helpers import service_or_skip
 
 pytestmark = pytest.mark.browser
@@ -119,4 +121,38 @@ def test_offline_overview_in_chromium(browser, planned):
     assert page.locator(".zf-box").count() == 2 and page.locator("canvas").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "overview.png"))
     assert errors == [] and loaded < 3.0
+    page.close()
+
+
+def test_weekly_report_page_in_chromium(browser, tmp_path):
+    """The 周调度 page shows its three SVG charts with visible bars, offline, with no errors."""
+    report = WeekReport(
+        campaign="测试大走访",
+        week=1,
+        first_day=1,
+        last_day=2,
+        report_date="2027-03-02",
+        coverage=0.5,
+        targets=4,
+        visits_by_day=(("2027-03-01", 2, 1), ("2027-03-02", 2, 1)),
+        coverage_by_village=(("黄屯新村", 0.5, 4),),
+        requests_by_class=(("镇村解决", (1, 0, 0, 0, 0, 0, 1)),),
+        subjects=tuple(SUBJECT_ZH.values()),
+        overdue=(),
+        at_risk=(),
+        hot_places=(("黄屯新村·1", 2, "居住环境"),),
+        hot_groups=(),
+        spot_checks={"sampled": 1, "confirmed": 1, "not_confirmed": 0, "pending": 0},
+    )
+    path = tmp_path / "week.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    page, errors, _ = open_page(browser, path)
+    assert page.locator("svg.chart").count() == 3
+    # 2 days × 2 series + 1 village + 2 non-zero subjects, plus 2 + 1 + 7 legend swatches
+    assert page.locator("svg.chart rect").count() == 4 + 1 + 2 + 10
+    widths = page.eval_on_selector_all("svg.chart rect", "rs => rs.map(r => r.getBBox().width)")
+    assert all(w > 0 for w in widths)
+    assert "诉求集中的区域" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "week-report.png"), full_page=True)
+    assert errors == []
     page.close()

@@ -119,3 +119,36 @@ def test_override_is_audited(stored):
     assert store.owners(campaign_id)["T1"] == "C3"
     (entry,) = store.overrides(campaign_id)
     assert (entry["from_cadre"], entry["to_cadre"], entry["reason"]) == (before, "C3", "C1 住院")
+
+
+def test_ledger_moves_and_return_visits(stored):
+    """A request opens as 登记, moves legally, is visited back once by its taker; recording the
+    return visit again moves nothing; a return-visit plan re-planned keeps its number."""
+    import datetime as dt
+
+    from optimizer.errors import LedgerError
+    from optimizer.ledger import IN_PROGRESS, REGISTERED, RESOLVED, RETURNED
+
+    store, campaign_id, campaign = stored
+    owner = {t.id: "C1" for t in campaign.targets}
+    due = campaign.settings.ledger_due
+    asked = Outcome("T1", 1, OutcomeStatus.VISITED, 600, category=RequestCategory(2, 1))
+    store.record_outcomes(campaign_id, [asked], owner, "b1", due)
+    (request,) = store.requests(campaign_id)
+    assert request["state"] == REGISTERED and request["cadre_id"] == "C1"
+    with pytest.raises(LedgerError):
+        store.update_request(campaign_id, request["id"], RETURNED, "t", "")
+    store.update_request(campaign_id, request["id"], IN_PROGRESS, "t", "转办", "区住建局")
+    store.update_request(campaign_id, request["id"], RESOLVED, "t", "")
+    assert store.return_takers(campaign_id) == {"T1": "C1"}
+    back = Outcome("T1", 9, OutcomeStatus.VISITED, 610, cadre_id="C1", satisfied=True)
+    assert store.record_outcomes(campaign_id, [back], owner, "b2", due) == 1
+    assert store.record_outcomes(campaign_id, [back], owner, "b2", due) == 0
+    events = [e["to_state"] for e in store.request_events(request["id"])]
+    assert events == [REGISTERED, IN_PROGRESS, RESOLVED, RETURNED]
+    assert store.requests(campaign_id)[0]["unit"] == "区住建局"
+    start = dt.date(2027, 4, 1)
+    assert store.save_followup(campaign_id, start, 2, []) == 1
+    assert store.save_followup(campaign_id, start, 2, [{"cadre_id": "C1"}]) == 1
+    assert store.save_followup(campaign_id, start, 3, []) == 2
+    assert store.followups(campaign_id)[0]["routes"] == [{"cadre_id": "C1"}]

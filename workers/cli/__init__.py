@@ -1,14 +1,19 @@
-"""``zoufang``: the command line. Exit codes: 0 done, 2 bad input, 3 no plan meets the rules."""
+"""``zoufang``: the command line.
+
+Exit codes: 0 done, 1 other refusal, 2 bad input or a refused ledger change (nothing
+changed), 3 no plan meets the rules.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from optimizer.errors import InvalidInputError, ZoufangError
+from optimizer.errors import InvalidInputError, LedgerError, ZoufangError
 from workers.cli import (  # noqa: F401  (registers commands)
     daily,
     demo,
     inputs,
+    ledger_cmd,
     maps_cmd,
     planning,
     simulation,
@@ -25,6 +30,9 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="zoufang")
     except InvalidInputError as e:
         err.print(e.report(), markup=False)
+        sys.exit(EXIT_BAD_INPUT)
+    except LedgerError as e:
+        err.print(f"未更改 / refused: {e}", markup=False)
         sys.exit(EXIT_BAD_INPUT)
     except ZoufangError as e:
         err.print(f"错误 / error: {e}", markup=False)

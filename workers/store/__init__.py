@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 
 from workers.store import schema as t
+from workers.store.ledger import LedgerMixin
 from workers.store.outcomes import OutcomesMixin
 from workers.store.plans import PlansMixin
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
@@ -56,7 +57,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class Store(PlansMixin, OutcomesMixin):
+class Store(PlansMixin, OutcomesMixin, LedgerMixin):
     """One database; every method opens its own short transaction."""
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select, tuple_
 
+from optimizer.ledger import REGISTERED
 from optimizer.model import Outcome, OutcomeStatus, RequestCategory
 from workers.store import schema as t
-
-STATE_REGISTERED = "登记"
 
 
 def _now() -> dt.datetime:
@@ -84,7 +83,8 @@ class OutcomesMixin:
                         "day": o.day,
                         "status": o.status.value,
                         "time_key": k[3],
-                        "cadre_id": owner[o.target_id],
+                        # a return visit is made by the cadre who took the request
+                        "cadre_id": o.cadre_id if o.satisfied is not None else owner[o.target_id],
                         "category": str(o.category) if o.category else None,
                         "request": o.request or None,
                         "satisfied": o.satisfied,
@@ -95,6 +95,11 @@ class OutcomesMixin:
                 ],
             )
             self._open_requests(db, campaign_id, [k for k, o in fresh if o.category], due, stamp)
+            # Only fresh rows move the ledger: recording a file again must not re-apply an
+            # old "not satisfied" to a request resolved since.
+            self._apply_return_visits(
+                db, campaign_id, [o for _, o in fresh if o.satisfied is not None]
+            )
         return len(fresh)
 
     def _open_requests(self, db, campaign_id: int, keys, due: dt.date, stamp) -> None:
@@ -128,7 +133,7 @@ class OutcomesMixin:
                     responsibility=responsibility,
                     subject=subject,
                     text=r["request"] or "",
-                    state=STATE_REGISTERED,
+                    state=REGISTERED,
                     unit="",
                     due=due_at,
                     updated_at=stamp,
@@ -138,7 +143,7 @@ class OutcomesMixin:
                 t.request_events.insert().values(
                     request_id=request_id,
                     from_state=None,
-                    to_state=STATE_REGISTERED,
+                    to_state=REGISTERED,
                     actor=r["cadre_id"],
                     note="走访记录登记",
                     at=stamp,

@@ -175,6 +175,17 @@ request_events = Table(
     Column("at", DateTime, nullable=False),
 )
 
+followups = Table(  # return-visit plans (回访): routes of the cadres who took the requests
+    "followups",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("start_date", DateTime, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("routes", Text, nullable=False),  # JSON rows of routes.csv
+    Column("created_at", DateTime, nullable=False),
+)
+
 spotchecks = Table(  # phone spot checks of completed visits (电话回访 / 入户抽查)
     "spotchecks",
     metadata,

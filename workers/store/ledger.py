@@ -1,0 +1,223 @@
+"""The 诉求 ledger in the store: requests and their moves, return-visit plans, spot checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import func, select
+
+from optimizer.errors import LedgerError
+from optimizer.ledger import RESOLVED, manual_move, return_visit_move
+from optimizer.model import Outcome, OutcomeStatus
+from workers.store import schema as t
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class LedgerMixin:
+    engine: object
+
+    def requests(
+        self, campaign_id: int, state: str | None = None, responsibility: int | None = None
+    ) -> list[dict]:
+        query = select(t.requests).where(t.requests.c.campaign_id == campaign_id)
+        if state:
+            query = query.where(t.requests.c.state == state)
+        if responsibility:
+            query = query.where(t.requests.c.responsibility == responsibility)
+        with self.engine.connect() as db:
+            return [dict(r) for r in db.execute(query.order_by(t.requests.c.id)).mappings()]
+
+    def request_events(self, request_id: int) -> list[dict]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.request_events)
+                .where(t.request_events.c.request_id == request_id)
+                .order_by(t.request_events.c.id)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def _move(self, db, row, to_state: str, actor: str, note: str, unit: str | None = None) -> None:
+        values = {"state": to_state, "updated_at": _now()}
+        if unit:
+            values["unit"] = unit
+        db.execute(t.requests.update().where(t.requests.c.id == row["id"]).values(**values))
+        db.execute(
+            t.request_events.insert().values(
+                request_id=row["id"],
+                from_state=row["state"],
+                to_state=to_state,
+                actor=actor,
+                note=note,
+                at=_now(),
+            )
+        )
+
+    def update_request(
+        self,
+        campaign_id: int,
+        request_id: int,
+        to_state: str,
+        actor: str,
+        note: str,
+        unit: str | None = None,
+    ) -> dict:
+        """A coordinator's move; an illegal one raises LedgerError and changes nothing."""
+        with self.engine.begin() as db:
+            row = (
+                db.execute(
+                    # locked (PostgreSQL): two coordinators cannot both move the same state
+                    select(t.requests)
+                    .where(
+                        (t.requests.c.campaign_id == campaign_id) & (t.requests.c.id == request_id)
+                    )
+                    .with_for_update()
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise LedgerError(f"没有编号为 {request_id} 的诉求")
+            new = manual_move(row["state"], to_state)
+            self._move(db, row, new, actor, note, unit)
+        return {**dict(row), "state": new}
+
+    def return_takers(self, campaign_id: int) -> dict[str, str]:
+        """target → the cadre who took its requests, for targets that may get a return visit:
+        those with a resolved request, and those already visited back (so that recording the
+        same file again is accepted and changes nothing)."""
+        r, o = t.requests.c, t.outcomes.c
+        with self.engine.connect() as db:
+            resolved = db.execute(
+                select(r.target_id, r.cadre_id).where(
+                    (r.campaign_id == campaign_id) & (r.state == RESOLVED)
+                )
+            ).all()
+            visited_back = db.execute(
+                select(o.target_id, o.cadre_id).where(
+                    (o.campaign_id == campaign_id) & o.satisfied.is_not(None)
+                )
+            ).all()
+        return dict(visited_back) | dict(resolved)
+
+    def _apply_return_visits(self, db, campaign_id: int, visits: list[Outcome]) -> int:
+        """Move the resolved requests of each visited-back target taken by the visiting cadre:
+        satisfied → 已回访, not satisfied → 办理中; returns how many moved."""
+        moved = 0
+        for v in visits:
+            if v.status is not OutcomeStatus.VISITED:
+                continue
+            rows = (
+                db.execute(
+                    select(t.requests).where(
+                        (t.requests.c.campaign_id == campaign_id)
+                        & (t.requests.c.target_id == v.target_id)
+                        & (t.requests.c.cadre_id == v.cadre_id)
+                        & (t.requests.c.state == RESOLVED)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            note = f"第{v.day}天回访：{'满意' if v.satisfied else '不满意，重新办理'}"
+            for row in rows:
+                self._move(db, row, return_visit_move(row["state"], v.satisfied), v.cadre_id, note)
+                moved += 1
+        return moved
+
+    # Return-visit plans -------------------------------------------------------------------
+
+    def save_followup(self, campaign_id: int, start: dt.date, days: int, routes: list[dict]) -> int:
+        """Store a return-visit plan; the same start date and days replace that plan."""
+        f = t.followups.c
+        start = dt.datetime.combine(start, dt.time())  # the column is a DateTime
+        routes_json = json.dumps(routes, ensure_ascii=False)
+        with self.engine.begin() as db:
+            same = db.execute(
+                select(f.number).where(
+                    (f.campaign_id == campaign_id) & (f.start_date == start) & (f.days == days)
+                )
+            ).scalar()
+            if same is not None:
+                db.execute(
+                    t.followups.update()
+                    .where((f.campaign_id == campaign_id) & (f.number == same))
+                    .values(routes=routes_json, created_at=_now())
+                )
+                return same
+            number = (
+                db.execute(select(func.max(f.number)).where(f.campaign_id == campaign_id)).scalar()
+                or 0
+            ) + 1
+            db.execute(
+                t.followups.insert().values(
+                    campaign_id=campaign_id,
+                    number=number,
+                    start_date=start,
+                    days=days,
+                    routes=routes_json,
+                    created_at=_now(),
+                )
+            )
+        return number
+
+    def followups(self, campaign_id: int) -> list[dict]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.followups)
+                .where(t.followups.c.campaign_id == campaign_id)
+                .order_by(t.followups.c.number)
+            ).mappings()
+            return [{**dict(r), "routes": json.loads(r["routes"])} for r in rows]
+
+    # Spot checks --------------------------------------------------------------------------
+
+    def save_spotchecks(self, campaign_id: int, rows: list[tuple[str, str]], seed: int) -> int:
+        """Add sampled visits (target, cadre) not sampled before; returns how many were new."""
+        with self.engine.begin() as db:
+            known = set(
+                db.execute(
+                    select(t.spotchecks.c.target_id).where(
+                        t.spotchecks.c.campaign_id == campaign_id
+                    )
+                ).scalars()
+            )
+            fresh = [(tid, cadre) for tid, cadre in rows if tid not in known]
+            if fresh:
+                db.execute(
+                    t.spotchecks.insert(),
+                    [
+                        {
+                            "campaign_id": campaign_id,
+                            "target_id": tid,
+                            "cadre_id": c,
+                            "sample_seed": seed,
+                        }
+                        for tid, c in fresh
+                    ],
+                )
+        return len(fresh)
+
+    def spotchecks(self, campaign_id: int) -> list[dict]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.spotchecks)
+                .where(t.spotchecks.c.campaign_id == campaign_id)
+                .order_by(t.spotchecks.c.target_id)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def record_spotcheck(self, campaign_id: int, target_id: str, result: str, note: str) -> bool:
+        with self.engine.begin() as db:
+            done = db.execute(
+                t.spotchecks.update()
+                .where(
+                    (t.spotchecks.c.campaign_id == campaign_id)
+                    & (t.spotchecks.c.target_id == target_id)
+                )
+                .values(result=result, note=note, checked_at=_now())
+            )
+            return done.rowcount == 1
