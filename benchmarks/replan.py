@@ -84,6 +84,7 @@ def timed_replan(folder: Path, env: dict, processes: int) -> tuple[float, float,
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+    print("   ", " ".join(result.stdout.split("timing:")[-1].split()))
     workers_s = float(re.search(r"workers=([\d.]+)s", result.stdout).group(1))
     cadres = int(re.search(r"重排 (\d+) 名人员", result.stdout).group(1))
     return wall, workers_s, cadres

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from optimizer.collapse import collapse, expand
 from optimizer.model import CadrePlan, DayRoute, Unscheduled
 from optimizer.problem import REASON_CAPACITY, REASON_NO_DAYS, RouteProblem
 from optimizer.split import (
@@ -41,7 +42,6 @@ KEEP_CHANGE_S = 300  # an arc of tomorrow's route that was not announced
 DROP_S = 10_000_000  # a target left out
 COST_SCALE = 10
 ARC_UNIT = 1
-CHUNK_MIN = 30  # co-located targets merge into nodes of at most this much service
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class SearchSettings:
     gls_lambda: float = 0.1
     solution_limit: int = 0  # >0 stops after that many solutions (deterministic tests)
     symmetric_days: int = 600  # >0: every day costs this; routes are put in order afterwards
-    split_share: float = 0.4  # share of the time spent on the tour-and-split warm start
+    split_share: float = 0.25  # share of the time for the tour-and-split warm start (measured)
 
 
 DEFAULT_SEARCH = SearchSettings()
@@ -227,51 +227,6 @@ def timed_routes(p: RouteProblem, node_routes: list[list[int]]):
     return routes, misfits
 
 
-def _collapse(p: RouteProblem) -> tuple[RouteProblem, list[list[int]]]:
-    """Targets at one point with one window (an apartment building's households) become one
-    node whose service is theirs summed, in chunks of at most half a day; returns the smaller
-    problem and, per new node, the original nodes in visiting order."""
-    groups: dict[tuple, list[int]] = {}
-    for i, t in enumerate(p.targets, start=1):
-        groups.setdefault((t.lat, t.lon, p.windows[i - 1], t.priority), []).append(i)
-    if len(groups) == p.size:
-        return p, [[i] for i in range(1, p.size + 1)]
-    limit = CHUNK_MIN
-    chunks: list[list[int]] = []
-    for members in groups.values():
-        chunk, total = [], 0
-        for i in members:
-            service = p.targets[i - 1].service_minutes
-            if chunk and total + service > limit:
-                chunks.append(chunk)
-                chunk, total = [], 0
-            chunk.append(i)
-            total += service
-        chunks.append(chunk)
-    heads = [c[0] for c in chunks]
-    index = np.array([0, *heads])
-    targets = tuple(
-        replace(
-            p.targets[c[0] - 1], service_minutes=sum(p.targets[i - 1].service_minutes for i in c)
-        )
-        for c in chunks
-    )
-    head_of = {p.targets[i - 1].id: p.targets[c[0] - 1].id for c in chunks for i in c}
-    announced = tuple(
-        (day, tuple(dict.fromkeys(head_of[t] for t in ids if t in head_of)))
-        for day, ids in p.announced
-    )
-    smaller = replace(
-        p,
-        targets=targets,
-        windows=tuple(p.windows[h - 1] for h in heads),
-        travel_s=p.travel_s[np.ix_(index, index)],
-        travel_min=p.travel_min[np.ix_(index, index)],
-        announced=announced,
-    )
-    return smaller, chunks
-
-
 TWO_TOURS_FROM_S = 0.08  # with at least this much time for tours, build two and keep the best
 TOUR_STRATEGIES = ("PATH_CHEAPEST_ARC", "SAVINGS", "CHRISTOFIDES")
 
@@ -339,16 +294,16 @@ def solve_routes(
     started = time.perf_counter()
     if not problem.days or not problem.targets:
         return _empty_plan(problem, started)
-    p, chunks = _collapse(problem)
+    p, chunks = collapse(problem)
     initial = dict(p.announced)
     if start is not None:
-        initial = dict(_collapse(replace(problem, announced=tuple(start.items())))[0].announced)
+        initial = dict(collapse(replace(problem, announced=tuple(start.items())))[0].announced)
     if not initial and search.split_share:
         budget = time_limit_s * search.split_share
         initial = _split_start(p, budget / 2, search.symmetric_days or FRONT_LOAD_S * 3)
     remaining = max(0.01, time_limit_s - (time.perf_counter() - started))
     node_routes = _search(p, search, remaining, initial)
-    return _plan(problem, _expand(node_routes, chunks), started)
+    return _plan(problem, expand(node_routes, chunks), started)
 
 
 def _search(p: RouteProblem, search: SearchSettings, limit_s: float, initial):
@@ -375,10 +330,6 @@ def _search(p: RouteProblem, search: SearchSettings, limit_s: float, initial):
     if search.symmetric_days:
         node_routes = _front_load_order(p, node_routes)
     return node_routes
-
-
-def _expand(node_routes: list[list[int]], chunks: list[list[int]]) -> list[list[int]]:
-    return [[i for node in nodes for i in chunks[node - 1]] for nodes in node_routes]
 
 
 def _plan(p: RouteProblem, node_routes, started: float) -> CadrePlan:

@@ -16,9 +16,11 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 
 from workers.store import schema as t
+from workers.store.assignment import AssignmentMixin
 from workers.store.ledger import LedgerMixin
 from workers.store.outcomes import OutcomesMixin
 from workers.store.plans import PlansMixin
+from workers.store.reading import PlanReadMixin
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
 
 DB_ENV = "ZOUFANG_DB"
@@ -57,7 +59,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class Store(PlansMixin, OutcomesMixin, LedgerMixin):
+class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMixin):
     """One database; every method opens its own short transaction."""
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}

@@ -1,17 +1,16 @@
-"""The published assignment (locked), overrides, and plan versions with their stops."""
+"""Plan versions: built cadre by cadre (keyed writes), published once, read back as plans."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from optimizer.errors import PlanLockedError, ZoufangError
-from optimizer.model import Area, Assignment, CadrePlan, DayRoute, Plan, Stop, Unscheduled
+from optimizer.model import CadrePlan
 from workers.store import schema as t
+from workers.store.reading import routes_of
 
 
 def _now() -> dt.datetime:
@@ -20,139 +19,6 @@ def _now() -> dt.datetime:
 
 class PlansMixin:
     engine: object
-
-    # The published assignment -------------------------------------------------------------
-
-    def assignment(self, campaign_id: int) -> Assignment | None:
-        with self.engine.connect() as db:
-            rows = db.execute(
-                select(t.assignment.c.area_id, t.assignment.c.cadre_id, t.assignment.c.target_id)
-                .where(t.assignment.c.campaign_id == campaign_id)
-                .order_by(t.assignment.c.area_id, t.assignment.c.target_id)
-            ).all()
-        if not rows:
-            return None
-        areas: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for area_id, cadre_id, target_id in rows:
-            areas[(area_id, cadre_id)].append(target_id)
-        return Assignment(tuple(Area(a, c, tuple(ids)) for (a, c), ids in sorted(areas.items())))
-
-    def publish_assignment(
-        self, campaign_id: int, assignment: Assignment, reason: str | None
-    ) -> int:
-        """Publish cadre ↔ area (一访到底). Once published it is locked: replacing it needs a
-        recorded ``reason`` (``zoufang plan --reassign``)."""
-        with self.engine.begin() as db:
-            revision = db.execute(
-                select(func.max(t.publications.c.revision)).where(
-                    t.publications.c.campaign_id == campaign_id
-                )
-            ).scalar()
-            if revision is not None and not reason:
-                raise PlanLockedError(
-                    "分片已发布并锁定（一访到底）；如确需重新分配，"
-                    '请使用 --reassign "原因" 并记录 / '
-                    "the assignment is published and locked; use --reassign REASON"
-                )
-            db.execute(t.assignment.delete().where(t.assignment.c.campaign_id == campaign_id))
-            rows = [
-                {
-                    "campaign_id": campaign_id,
-                    "target_id": tid,
-                    "cadre_id": a.cadre_id,
-                    "area_id": a.id,
-                }
-                for a in assignment.areas
-                for tid in a.target_ids
-            ]
-            if rows:
-                db.execute(t.assignment.insert(), rows)
-            revision = (revision or 0) + 1
-            db.execute(
-                t.publications.insert().values(
-                    campaign_id=campaign_id,
-                    revision=revision,
-                    published_at=_now(),
-                    reason=reason or "首次发布",
-                )
-            )
-            return revision
-
-    def area_targets(self, campaign_id: int, cadre_id: str) -> list[str]:
-        with self.engine.connect() as db:
-            return list(
-                db.execute(
-                    select(t.assignment.c.target_id)
-                    .where(
-                        (t.assignment.c.campaign_id == campaign_id)
-                        & (t.assignment.c.cadre_id == cadre_id)
-                    )
-                    .order_by(t.assignment.c.target_id)
-                ).scalars()
-            )
-
-    def owners(self, campaign_id: int) -> dict[str, str]:
-        """target → its cadre in the published assignment."""
-        with self.engine.connect() as db:
-            rows = db.execute(
-                select(t.assignment.c.target_id, t.assignment.c.cadre_id).where(
-                    t.assignment.c.campaign_id == campaign_id
-                )
-            ).all()
-        return dict(rows)
-
-    def override(
-        self, campaign_id: int, target_id: str, to_cadre: str, reason: str, actor: str
-    ) -> str:
-        """Move one target to another cadre's area, with an audit record; returns the old cadre."""
-        with self.engine.begin() as db:
-            row = db.execute(
-                select(t.assignment).where(
-                    (t.assignment.c.campaign_id == campaign_id)
-                    & (t.assignment.c.target_id == target_id)
-                )
-            ).first()
-            if row is None:
-                raise ZoufangError(f"对象 {target_id} 不在已发布的分片中")
-            area = db.execute(
-                select(t.assignment.c.area_id).where(
-                    (t.assignment.c.campaign_id == campaign_id)
-                    & (t.assignment.c.cadre_id == to_cadre)
-                )
-            ).scalar()
-            db.execute(
-                t.assignment.update()
-                .where(
-                    (t.assignment.c.campaign_id == campaign_id)
-                    & (t.assignment.c.target_id == target_id)
-                )
-                .values(cadre_id=to_cadre, area_id=area or f"A-{to_cadre}")
-            )
-            db.execute(
-                t.overrides.insert().values(
-                    campaign_id=campaign_id,
-                    target_id=target_id,
-                    from_cadre=row.cadre_id,
-                    to_cadre=to_cadre,
-                    reason=reason,
-                    actor=actor,
-                    at=_now(),
-                )
-            )
-            return row.cadre_id
-
-    def overrides(self, campaign_id: int) -> list[dict]:
-        with self.engine.connect() as db:
-            rows = (
-                db.execute(
-                    select(t.overrides)
-                    .where(t.overrides.c.campaign_id == campaign_id)
-                    .order_by(t.overrides.c.id)
-                )
-                .mappings()
-                .all()
-            )
-        return [dict(r) for r in rows]
 
     # Plan versions ----------------------------------------------------------------------
 
@@ -362,7 +228,7 @@ class PlansMixin:
                     .mappings()
                     .all()
                 )
-                routes = _routes(rows)
+                routes = routes_of(rows)
         return {"info": dict(info), "area": area, "routes": routes}
 
     def results_of(self, campaign_id: int, version: int) -> list[str]:
@@ -418,87 +284,3 @@ class PlansMixin:
                 )
             )
             return result.rowcount == 1
-
-    def plan(self, campaign_id: int, version: int) -> Plan:
-        with self.engine.connect() as db:
-            info = db.execute(
-                select(t.plan_versions.c.after_day).where(
-                    (t.plan_versions.c.campaign_id == campaign_id)
-                    & (t.plan_versions.c.version == version)
-                )
-            ).scalar_one()
-            rows = (
-                db.execute(
-                    select(t.stops)
-                    .where((t.stops.c.campaign_id == campaign_id) & (t.stops.c.version == version))
-                    .order_by(t.stops.c.cadre_id, t.stops.c.day, t.stops.c.seq)
-                )
-                .mappings()
-                .all()
-            )
-            results = (
-                db.execute(
-                    select(t.cadre_results).where(
-                        (t.cadre_results.c.campaign_id == campaign_id)
-                        & (t.cadre_results.c.version == version)
-                    )
-                )
-                .mappings()
-                .all()
-            )
-        return Plan(version, _cadre_plans(rows, results), after_day=info)
-
-    def cadre_routes(self, campaign_id: int, version: int, cadre_id: str) -> tuple[DayRoute, ...]:
-        with self.engine.connect() as db:
-            rows = (
-                db.execute(
-                    select(t.stops)
-                    .where(
-                        (t.stops.c.campaign_id == campaign_id)
-                        & (t.stops.c.version == version)
-                        & (t.stops.c.cadre_id == cadre_id)
-                    )
-                    .order_by(t.stops.c.day, t.stops.c.seq)
-                )
-                .mappings()
-                .all()
-            )
-        return _routes(rows)
-
-
-def _routes(rows) -> tuple[DayRoute, ...]:
-    by_day: dict[tuple[str, int], list] = defaultdict(list)
-    for r in rows:
-        by_day[(r["cadre_id"], r["day"])].append(r)
-    return tuple(
-        DayRoute(
-            cadre,
-            day,
-            stops[0]["leave_min"],
-            stops[0]["back_min"],
-            tuple(
-                Stop(s["target_id"], s["arrive_min"], s["depart_min"], s["travel_min"])
-                for s in stops
-            ),
-            stops[0]["travel_s"],
-        )
-        for (cadre, day), stops in sorted(by_day.items())
-    )
-
-
-def _cadre_plans(rows, results) -> tuple[CadrePlan, ...]:
-    routes = defaultdict(list)
-    for route in _routes(rows):
-        routes[route.cadre_id].append(route)
-    return tuple(
-        CadrePlan(
-            r["cadre_id"],
-            tuple(routes.get(r["cadre_id"], ())),
-            tuple(
-                Unscheduled(tid, r["cadre_id"], why) for tid, why in json.loads(r["unscheduled"])
-            ),
-            tuple(json.loads(r["priority_late"])),
-            r["solve_seconds"],
-        )
-        for r in sorted(results, key=lambda r: r["cadre_id"])
-    )

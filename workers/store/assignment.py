@@ -1,0 +1,153 @@
+"""The published assignment (locked once published) and the audited overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from optimizer.errors import PlanLockedError, ZoufangError
+from optimizer.model import Area, Assignment
+from workers.store import schema as t
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class AssignmentMixin:
+    engine: object
+
+    # The published assignment -------------------------------------------------------------
+
+    def assignment(self, campaign_id: int) -> Assignment | None:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.assignment.c.area_id, t.assignment.c.cadre_id, t.assignment.c.target_id)
+                .where(t.assignment.c.campaign_id == campaign_id)
+                .order_by(t.assignment.c.area_id, t.assignment.c.target_id)
+            ).all()
+        if not rows:
+            return None
+        areas: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for area_id, cadre_id, target_id in rows:
+            areas[(area_id, cadre_id)].append(target_id)
+        return Assignment(tuple(Area(a, c, tuple(ids)) for (a, c), ids in sorted(areas.items())))
+
+    def publish_assignment(
+        self, campaign_id: int, assignment: Assignment, reason: str | None
+    ) -> int:
+        """Publish cadre ↔ area (一访到底). Once published it is locked: replacing it needs a
+        recorded ``reason`` (``zoufang plan --reassign``)."""
+        with self.engine.begin() as db:
+            revision = db.execute(
+                select(func.max(t.publications.c.revision)).where(
+                    t.publications.c.campaign_id == campaign_id
+                )
+            ).scalar()
+            if revision is not None and not reason:
+                raise PlanLockedError(
+                    "分片已发布并锁定（一访到底）；如确需重新分配，"
+                    '请使用 --reassign "原因" 并记录 / '
+                    "the assignment is published and locked; use --reassign REASON"
+                )
+            db.execute(t.assignment.delete().where(t.assignment.c.campaign_id == campaign_id))
+            rows = [
+                {
+                    "campaign_id": campaign_id,
+                    "target_id": tid,
+                    "cadre_id": a.cadre_id,
+                    "area_id": a.id,
+                }
+                for a in assignment.areas
+                for tid in a.target_ids
+            ]
+            if rows:
+                db.execute(t.assignment.insert(), rows)
+            revision = (revision or 0) + 1
+            db.execute(
+                t.publications.insert().values(
+                    campaign_id=campaign_id,
+                    revision=revision,
+                    published_at=_now(),
+                    reason=reason or "首次发布",
+                )
+            )
+            return revision
+
+    def area_targets(self, campaign_id: int, cadre_id: str) -> list[str]:
+        with self.engine.connect() as db:
+            return list(
+                db.execute(
+                    select(t.assignment.c.target_id)
+                    .where(
+                        (t.assignment.c.campaign_id == campaign_id)
+                        & (t.assignment.c.cadre_id == cadre_id)
+                    )
+                    .order_by(t.assignment.c.target_id)
+                ).scalars()
+            )
+
+    def owners(self, campaign_id: int) -> dict[str, str]:
+        """target → its cadre in the published assignment."""
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.assignment.c.target_id, t.assignment.c.cadre_id).where(
+                    t.assignment.c.campaign_id == campaign_id
+                )
+            ).all()
+        return dict(rows)
+
+    def override(
+        self, campaign_id: int, target_id: str, to_cadre: str, reason: str, actor: str
+    ) -> str:
+        """Move one target to another cadre's area, with an audit record; returns the old cadre."""
+        with self.engine.begin() as db:
+            row = db.execute(
+                select(t.assignment).where(
+                    (t.assignment.c.campaign_id == campaign_id)
+                    & (t.assignment.c.target_id == target_id)
+                )
+            ).first()
+            if row is None:
+                raise ZoufangError(f"对象 {target_id} 不在已发布的分片中")
+            area = db.execute(
+                select(t.assignment.c.area_id).where(
+                    (t.assignment.c.campaign_id == campaign_id)
+                    & (t.assignment.c.cadre_id == to_cadre)
+                )
+            ).scalar()
+            db.execute(
+                t.assignment.update()
+                .where(
+                    (t.assignment.c.campaign_id == campaign_id)
+                    & (t.assignment.c.target_id == target_id)
+                )
+                .values(cadre_id=to_cadre, area_id=area or f"A-{to_cadre}")
+            )
+            db.execute(
+                t.overrides.insert().values(
+                    campaign_id=campaign_id,
+                    target_id=target_id,
+                    from_cadre=row.cadre_id,
+                    to_cadre=to_cadre,
+                    reason=reason,
+                    actor=actor,
+                    at=_now(),
+                )
+            )
+            return row.cadre_id
+
+    def overrides(self, campaign_id: int) -> list[dict]:
+        with self.engine.connect() as db:
+            rows = (
+                db.execute(
+                    select(t.overrides)
+                    .where(t.overrides.c.campaign_id == campaign_id)
+                    .order_by(t.overrides.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in rows]
