@@ -39,7 +39,7 @@ BALANCE_SCALE = 100_000  # cost per work unit per 1.0 of load ratio
 DISTANCE_DIVISOR = 10  # metres per cost unit in the balance model
 BASE_PULL = 0.1  # weight of the distance to the cadre's base against the area centre
 GRID_PENALTY = 60.0  # metres-equivalent for taking a unit from a grid the cadre barely holds
-CANDIDATES = 24  # nearest area centres offered to each unit
+CANDIDATES = 12  # nearest eligible area centres offered to each unit (measured)
 SLACK = 0.004  # quota tolerance in clustering (share of the quota)
 ROUND_TOLERANCE = 0.015  # how far from its quota rounding may push a cadre
 
@@ -108,19 +108,37 @@ def _balanced_quotas(inst: Instance, capacity: np.ndarray, anchors: np.ndarray):
     return arc_class[used], arc_cadre[used], flows[used]
 
 
-def _candidate_arcs(inst: Instance, centres: np.ndarray, quota_pairs, eligible_matrix):
-    """Unit → cadre arcs: eligible cadres among the nearest centres, plus the balance's pairs."""
-    units = len(inst.unit_work)
+def _nearest_eligible(inst: Instance, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit → cadre arcs to the ``CANDIDATES`` nearest centres among the cadres who may visit
+    the unit. Units are grouped by their eligible cadres (a sector, a village, a grid), so a
+    shop is offered the nearest shop inspectors even where household cadres crowd around it."""
     finite = np.isfinite(centres).all(axis=1)
-    near_cols = []
-    if finite.any():
-        ids = np.flatnonzero(finite)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for k, cadres in enumerate(inst.eligible):
+        groups.setdefault(tuple(cadres[finite[cadres]].tolist()), []).append(k)
+    units_of_class = np.split(
+        np.argsort(inst.unit_class, kind="stable"),
+        np.cumsum(np.bincount(inst.unit_class, minlength=len(inst.class_keys)))[:-1],
+    )
+    tails, heads = [], []
+    for cadres, classes in groups.items():
+        units = np.concatenate([units_of_class[k] for k in classes])
+        if not cadres or not len(units):
+            continue
+        ids = np.array(cadres)
         count = min(CANDIDATES, len(ids))
-        _, near = cKDTree(centres[ids]).query(inst.unit_xy, k=count)
-        near = ids[np.asarray(near).reshape(units, count)]
-        ok = eligible_matrix[inst.unit_class[:, None], near]
-        rows = np.repeat(np.arange(units)[:, None], count, axis=1)
-        near_cols = [rows[ok], near[ok]]
+        _, near = cKDTree(centres[ids]).query(inst.unit_xy[units], k=count)
+        near = ids[np.asarray(near).reshape(len(units), count)]
+        tails.append(np.repeat(units, count))
+        heads.append(near.ravel())
+    if not tails:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(tails), np.concatenate(heads)
+
+
+def _candidate_arcs(inst: Instance, centres: np.ndarray, quota_pairs):
+    """Unit → cadre arcs: the nearest eligible centres, plus the balance's pairs."""
+    near_unit, near_cadre = _nearest_eligible(inst, centres)
     pair_class, pair_cadre = quota_pairs
     order = np.argsort(inst.unit_class, kind="stable")
     starts = np.searchsorted(inst.unit_class[order], np.arange(len(inst.class_keys) + 1))
@@ -128,19 +146,20 @@ def _candidate_arcs(inst: Instance, centres: np.ndarray, quota_pairs, eligible_m
     first = np.repeat(starts[pair_class], counts)
     within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     pair_units = order[first + within]
-    arc_unit = np.concatenate([near_cols[0] if near_cols else [], pair_units]).astype(np.int64)
-    arc_cadre = np.concatenate([near_cols[1] if near_cols else [], np.repeat(pair_cadre, counts)])
-    key = np.unique(arc_unit * len(centres) + arc_cadre.astype(np.int64))
+    arc_unit = np.concatenate([near_unit, pair_units]).astype(np.int64)
+    arc_cadre = np.concatenate([near_cadre, np.repeat(pair_cadre, counts)]).astype(np.int64)
+    key = np.sort(arc_unit * len(centres) + arc_cadre)
+    key = key[np.r_[True, key[1:] != key[:-1]]]  # (sort + diff beats np.unique's hashing here)
     return key // len(centres), key % len(centres)
 
 
-def _cluster_once(inst: Instance, centres, quotas, quota_pairs, eligible_matrix, affinity):
+def _cluster_once(inst: Instance, centres, quotas, quota_pairs, affinity):
     """One round of capacitated clustering; returns arcs and their flows.
 
     Cost of a unit with a cadre: distance to the cadre's area centre, a pull to its base, and
     ``GRID_PENALTY`` × the share of the unit's grid that the cadre does not hold already.
     """
-    arc_unit, arc_cadre = _candidate_arcs(inst, centres, quota_pairs, eligible_matrix)
+    arc_unit, arc_cadre = _candidate_arcs(inst, centres, quota_pairs)
     units, m = len(inst.unit_work), len(quotas)
     sink = units + m
     anchor = np.where(np.isfinite(centres), centres, inst.base_xy)
@@ -292,7 +311,7 @@ def _solve(inst: Instance, capacity, centres, iterations: int) -> tuple[np.ndarr
         inst, *_class_pairs_as_units(inst, pair_class, pair_cadre, pair_flow), m
     )
     for _ in range(iterations):
-        arcs = _cluster_once(inst, anchors, quotas, (pair_class, pair_cadre), matrix, affinity)
+        arcs = _cluster_once(inst, anchors, quotas, (pair_class, pair_cadre), affinity)
         anchors = _centres(inst, *arcs, m)
         affinity = _grid_shares(inst, *arcs, m)
     target_cadre = _round_units(inst, *arcs, quotas)

@@ -12,7 +12,6 @@ import itertools
 import numpy as np
 
 from optimizer.problem import RouteProblem
-from optimizer.timing import service_starts
 
 MAX_STOPS = 40  # longest piece tried as one day
 SWAP_CANDIDATES = 3  # targets nearest to a priority target tried for an exchange
@@ -30,37 +29,56 @@ class SplitArrays:
         self.day, self.limit = p.cadre.window, p.cadre.minutes_per_day
 
 
-def _piece_order(p: RouteProblem, piece: list[int]) -> list[int]:
-    return sorted(piece, key=lambda node: p.windows[node - 1].start_min)  # stable: tour order
+def _piece_order(a: SplitArrays, piece: list[int]) -> list[int]:
+    return sorted(piece, key=a.opens.__getitem__)  # stable: tour order
 
 
 def fits_in_order(a: SplitArrays, order: list[int]) -> bool:
     """Whether one day can visit ``order`` as given."""
-    return _timed(a, order) is not None
+    return _travel_if_fits(a, order) is not None
 
 
-def _timed(a: SplitArrays, order: list[int]):
-    path = [0, *order, 0]
-    travel = [a.minutes[x][y] for x, y in itertools.pairwise(path)]
-    return service_starts(
-        travel[:-1],
-        [a.service[x] for x in order],
-        [a.opens[x] for x in order],
-        [a.closes[x] for x in order],
-        travel[-1],
-        a.day,
-        a.limit,
-    )
+def _travel_if_fits(a: SplitArrays, order: list[int]) -> int | None:
+    """Travel seconds of one day visiting ``order`` as given, or None if it cannot fit.
+
+    The same rule as ``timing.service_starts`` (the reference; a test checks they agree),
+    written as plain loops: the split times thousands of candidate days per cadre.
+    """
+    if not order:
+        return 0
+    minutes, seconds, service = a.minutes, a.seconds, a.service
+    travel, prev, travel_s = [], 0, 0
+    for x in order:
+        travel.append(minutes[prev][x])
+        travel_s += seconds[prev][x]
+        prev = x
+    back, start, end = minutes[prev][0], a.day.start_min, a.day.end_min
+    travel_s += seconds[prev][0]
+    latest, bound = [0] * len(order), end - back
+    for k in range(len(order) - 1, -1, -1):
+        x = order[k]
+        latest[k] = min(a.closes[x], bound) - service[x]
+        bound = latest[k] - travel[k]
+    no_wait, offset = start, 0
+    for k, x in enumerate(order):
+        offset += travel[k]
+        no_wait = max(no_wait, a.opens[x] - offset)
+        offset += service[x]
+    latest_leave = min(bound, end)
+    leave = no_wait if no_wait <= latest_leave else max(latest_leave, start)
+    clock = leave
+    for k, x in enumerate(order):
+        arrive = max(clock + travel[k], a.opens[x])
+        if arrive > latest[k]:
+            return None
+        clock = arrive + service[x]
+    clock += back
+    return travel_s if clock <= end and clock - leave <= a.limit else None
 
 
-def _piece_cost(p: RouteProblem, piece: list[int], a: SplitArrays | None = None) -> int | None:
-    """Travel (s) of one day visiting ``piece``, or None if no schedule fits."""
-    a = a or SplitArrays(p)
-    order = _piece_order(p, piece)
-    path = [0, *order, 0]
-    if _timed(a, order) is None:
-        return None
-    return sum(a.seconds[x][y] for x, y in itertools.pairwise(path))
+def _piece_cost(a: SplitArrays, piece: list[int]) -> int | None:
+    """Travel (s) of one day visiting ``piece`` (evening targets last), or None."""
+    return _travel_if_fits(a, _piece_order(a, piece))
 
 
 def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int]] | None:
@@ -75,7 +93,7 @@ def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int
         if not (best[i] < inf).any():
             continue
         for j in range(i + 1, min(n, i + MAX_STOPS) + 1):
-            cost = _piece_cost(p, tour[i:j], arrays)
+            cost = _piece_cost(arrays, tour[i:j])
             if cost is None:
                 if j - i > 1:
                     break  # a longer piece starting at i will not fit either (usually)
@@ -90,52 +108,53 @@ def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int
     pieces, j = [], n
     while j > 0:
         i = int(back[j, k])
-        pieces.append(_piece_order(p, tour[i:j]))
+        pieces.append(_piece_order(arrays, tour[i:j]))
         j, k = i, k - 1
     return pieces[::-1]
 
 
-def _best_insertion(p: RouteProblem, piece: list[int], node: int) -> tuple[int, list[int]] | None:
+def _best_insertion(a: SplitArrays, piece: list[int], node: int) -> tuple[int, list[int]] | None:
     """Cheapest feasible place for ``node`` in ``piece``: (added travel, new piece)."""
-    base = _piece_cost(p, piece) or 0
+    base = _piece_cost(a, piece) or 0
     best = None
     for k in range(len(piece) + 1):
         trial = [*piece[:k], node, *piece[k:]]
-        cost = _piece_cost(p, trial)
+        cost = _piece_cost(a, trial)
         if cost is not None and (best is None or cost - base < best[0]):
-            best = (cost - base, _piece_order(p, trial))
+            best = (cost - base, _piece_order(a, trial))
     return best
 
 
-def _swap_in(p: RouteProblem, piece: list[int], late: list[int], node: int, is_priority):
+def _swap_in(a: SplitArrays, piece: list[int], late: list[int], node: int, is_priority):
     """Best exchange: ``node`` into ``piece`` for one of its non-priority targets, which takes
     ``node``'s place in ``late``; (added travel, new piece, new late) or None."""
     best = None
-    base = (_piece_cost(p, piece) or 0) + (_piece_cost(p, late) or 0)
+    base = (_piece_cost(a, piece) or 0) + (_piece_cost(a, late) or 0)
     others = [x for x in piece if not is_priority[x]]
-    nearest = sorted(others, key=lambda x: p.travel_s[node, x])[:SWAP_CANDIDATES]
+    nearest = sorted(others, key=lambda x: a.seconds[node][x])[:SWAP_CANDIDATES]
     for out in nearest:
         rest = [x for x in piece if x != out]
-        placed = _best_insertion(p, rest, node)
+        placed = _best_insertion(a, rest, node)
         moved = [out if x == node else x for x in late]
-        late_cost = _piece_cost(p, moved)
+        late_cost = _piece_cost(a, moved)
         if placed is None or late_cost is None:
             continue
-        delta = (_piece_cost(p, placed[1]) or 0) + late_cost - base
+        delta = (_piece_cost(a, placed[1]) or 0) + late_cost - base
         if best is None or delta < best[0]:
-            best = (delta, placed[1], _piece_order(p, moved))
+            best = (delta, placed[1], _piece_order(a, moved))
     return best
 
 
 def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[list[int]]:
     """Pieces with priority targets go first; a priority target still in a piece after the
     priority days moves into an early piece (inserted, or exchanged for a non-priority one)."""
+    a = SplitArrays(p)
     early = sum(1 for d in p.days if d <= p.priority_until)
     is_priority = [False, *(t.priority for t in p.targets)]
     pieces = sorted(pieces, key=lambda piece: not any(is_priority[i] for i in piece))
     for j in range(early, len(pieces)):
         for node in [i for i in pieces[j] if is_priority[i]]:
-            inserts = [(_best_insertion(p, pieces[k], node), k) for k in range(min(early, j))]
+            inserts = [(_best_insertion(a, pieces[k], node), k) for k in range(min(early, j))]
             inserts = [(found, k) for found, k in inserts if found is not None]
             if inserts:
                 (_, new_piece), k = min(inserts, key=lambda o: o[0][0])
@@ -143,7 +162,7 @@ def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[lis
                 pieces[j] = [x for x in pieces[j] if x != node]
                 continue
             swaps = [
-                (_swap_in(p, pieces[k], pieces[j], node, is_priority), k)
+                (_swap_in(a, pieces[k], pieces[j], node, is_priority), k)
                 for k in range(min(early, j))
             ]
             swaps = [(found, k) for found, k in swaps if found is not None]

@@ -8,6 +8,7 @@ twice, changes nothing the first delivery did not.
 from __future__ import annotations
 
 import dramatiq
+from dramatiq.middleware import CurrentMessage
 
 from workers import replanning
 from workers.broker import QUEUE  # installs the broker before the actors are declared
@@ -18,10 +19,17 @@ from workers.broker import QUEUE  # installs the broker before the actors are de
 )
 def replan_cadre(db_url: str, campaign_id: int, cadre_id: str, version: int) -> None:
     """Re-plan one cadre's remaining days inside its own area for ``version``."""
-    store = replanning.store_for(db_url)
+    store = replanning.store_for(db_url, recomputable=True)
     replanning.solve_one(store, campaign_id, cadre_id, version)
-    if replanning.is_complete(store, campaign_id, version):
+    # A message of the night's group leaves the completion step to the group; one sent on
+    # its own (re-sent after Redis lost its queues) checks for itself.
+    if not _in_group() and replanning.is_complete(store, campaign_id, version):
         finish_replan.send(db_url, campaign_id, version)
+
+
+def _in_group() -> bool:
+    message = CurrentMessage.get_current_message()
+    return bool(message and message.options.get("group_completion_callbacks"))
 
 
 @dramatiq.actor(

@@ -10,7 +10,7 @@ import os
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import GroupCallbacks
+from dramatiq.middleware import CurrentMessage, GroupCallbacks
 
 BROKER_ENV = "ZOUFANG_BROKER"
 QUEUE = "zoufang"
@@ -38,6 +38,7 @@ def make_broker(url: str | None) -> dramatiq.Broker:
         maintenance_chance=MAINTENANCE_CHANCE,
     )
     broker.add_middleware(GroupCallbacks(RedisBackend(url=url)))
+    broker.add_middleware(CurrentMessage())  # lets an actor see whether it is in a group
     return broker
 
 

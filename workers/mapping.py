@@ -18,6 +18,8 @@ from optimizer.replan import target_states
 from optimizer.travel import GreatCircleTravel, travel_model
 from workers.store import Store
 
+CADRES_PER_JOB = 8  # day maps per pool job: small enough to balance, big enough to amortise
+
 FINAL_KEYS = {
     OutcomeStatus.VISITED: "visited",
     OutcomeStatus.REFUSED: "refused",
@@ -40,9 +42,28 @@ def _status_keys(states) -> dict[str, str]:
     return keys
 
 
+_stores: dict[str, Store] = {}
+
+
+def _store(url: str) -> Store:
+    """One Store per database in each worker process (its campaign cache with it)."""
+    if url not in _stores:
+        _stores[url] = Store(url)
+    return _stores[url]
+
+
+def _render_job(job: tuple) -> int:
+    """A pool job: a chunk of cadres' day maps, or (``cadre_ids`` None) the overview."""
+    url, campaign_id, version, out, cadre_ids, tiles_name, offline = job
+    if cadre_ids is None:
+        render_overview_file(_store(url), campaign_id, version, Path(out), tiles_name, offline)
+        return 0
+    return _render_days(job)
+
+
 def _render_days(job: tuple) -> int:
     url, campaign_id, version, out, cadre_ids, tiles_name, offline = job
-    store = Store(url)
+    store = _store(url)
     campaign = store.load_campaign(campaign_id)
     tiles = get_tiles(tiles_name)
     model = travel_model(campaign.settings.travel, campaign.folder or None)
@@ -119,20 +140,18 @@ def render_maps(
     get_tiles(tiles)  # fail early on a missing key
     if cadre_ids is None:
         cadre_ids = [c.id for c in campaign.cadres]
-    workers = min(workers or default_workers(), max(1, len(cadre_ids)))
-    chunks = [cadre_ids[i::workers] for i in range(workers)]
+    workers = workers or default_workers()
+    # The overview first (the longest job), then small chunks of cadres, so both cores stay
+    # busy to the end.
+    chunks = [cadre_ids[i : i + CADRES_PER_JOB] for i in range(0, len(cadre_ids), CADRES_PER_JOB)]
     jobs = [
         (store.url, campaign_id, version, str(out), chunk, tiles, offline)
-        for chunk in chunks
-        if chunk
+        for chunk in [None, *chunks]
     ]
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            count = sum(pool.map(_render_days, jobs))
-    else:
-        count = sum(_render_days(j) for j in jobs)
-    render_overview_file(store, campaign_id, version, out, tiles, offline)
-    return count
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            return sum(pool.map(_render_job, jobs))
+    return sum(_render_job(j) for j in jobs)
 
 
 def render_all(store: Store, campaign_id: int, version: int, out: Path) -> int:

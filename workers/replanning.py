@@ -25,18 +25,20 @@ from workers.store import Store
 
 #: Search seconds per changed cadre at night: the announced plan is the warm start, so the
 #: solver mostly inserts retries; far below the broker's heartbeat window.
-REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.02"))
+REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.01"))
 # No progress this long: re-send the missing messages (a restarted Redis forgets its queues).
 STALL_S = float(os.environ.get("ZOUFANG_STALL_S", "30"))
 
-_stores: dict[str, Store] = {}
+_stores: dict[tuple[str, bool], Store] = {}
 
 
-def store_for(url: str) -> Store:
-    """One Store (engine, caches) per database and process."""
-    if url not in _stores:
-        _stores[url] = Store(url)
-    return _stores[url]
+def store_for(url: str, recomputable: bool = False) -> Store:
+    """One Store (engine, caches) per database and process; ``recomputable`` for a worker's
+    keyed cadre results (see ``Store``)."""
+    key = (url, recomputable)
+    if key not in _stores:
+        _stores[key] = Store(url, recomputable=recomputable)
+    return _stores[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ def begin(
         solve = tuple(d.cadre_id for d in days if d.changed)
         carry = tuple(d.cadre_id for d in days if not d.changed)
         version = store.create_version(campaign_id, today, base, list(solve), list(carry))
+        store.analyze()  # the day's outcomes and the carried stops are in: plan the reads
     except BaseException:
         store.release_lock(campaign_id, owner)
         raise
@@ -90,8 +93,8 @@ def solve_one(store: Store, campaign_id: int, cadre_id: str, version: int) -> bo
     if job is None:
         return False
     info, area, routes = job["info"], job["area"], job["routes"]
-    campaign = store.load_campaign(campaign_id)
-    outcomes = store.outcomes(campaign_id, area)
+    campaign = store.load_campaign(campaign_id, job["snapshot"])
+    outcomes = job["outcomes"]
     planned = {(s.target_id, r.day): s.arrive_min for r in routes for s in r.stops}
     states = target_states(campaign, outcomes, planned, set(area))
     pending = tuple(t for t in area if states[t].final is None and not states[t].escalated)
@@ -183,7 +186,7 @@ def _unchanged_figures(store: Store, campaign_id: int, info: dict) -> dict | Non
 
 def _solve_in_child(args: tuple[str, int, str, int]) -> bool:
     url, campaign_id, cadre_id, version = args
-    return solve_one(store_for(url), campaign_id, cadre_id, version)
+    return solve_one(store_for(url, recomputable=True), campaign_id, cadre_id, version)
 
 
 def run_local(store: Store, job: Job, workers: int = 1, progress=None) -> float:
@@ -221,7 +224,7 @@ def run_on_broker(store: Store, job: Job, progress=None, timeout_s: float = 3600
     started = last_change = time.monotonic()
     last_done, workers_s = -1, None
     while store.version_info(cid, version)["status"] != "published":
-        done, total, missing = store.version_progress(cid, version)
+        done, total = store.version_counts(cid, version)
         if progress:
             progress(done, total)
         if done == total and workers_s is None:
@@ -229,7 +232,7 @@ def run_on_broker(store: Store, job: Job, progress=None, timeout_s: float = 3600
         if done != last_done:
             last_done, last_change = done, time.monotonic()
         elif time.monotonic() - last_change > STALL_S:
-            for cadre_id in missing:
+            for cadre_id in store.version_progress(cid, version)[2]:
                 _retrying(lambda c=cadre_id: replan_cadre.send(url, cid, c, version))
             _retrying(lambda: finish_replan.send(url, cid, version))
             last_change = time.monotonic()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 
@@ -21,6 +22,8 @@ def _serve(threads: int) -> None:
     import workers.actors  # noqa: F401  (declares the actors on the Redis broker)
     from workers.broker import BROKER
 
+    _warm_up()
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
     )
@@ -29,9 +32,29 @@ def _serve(threads: int) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     worker = dramatiq.Worker(BROKER, worker_threads=threads, worker_timeout=IDLE_POLL_MS)
     worker.start()
-    stop.wait()
+    parent = os.getppid()
+    # Stop on a signal, or when the parent is gone (killed without passing the signal on):
+    # an orphaned worker would go on taking messages nobody started it for.
+    while not stop.wait(1.0) and os.getppid() == parent:
+        pass
     worker.stop()
     BROKER.close()
+
+
+def _warm_up() -> None:
+    """Load the solver, the summary and the database driver before the first message, so
+    the night's first cadres do not wait for imports."""
+    import optimizer.planning
+    import optimizer.summary  # noqa: F401
+    from workers.replanning import store_for
+    from workers.store import env_url
+
+    url = env_url()
+    if url:
+        try:
+            store_for(url, recomputable=True)
+        except Exception:  # the database may be down now; the messages will tell
+            logging.getLogger(__name__).warning("database not reachable at start-up")
 
 
 def run_workers(processes: int, threads: int) -> None:

@@ -15,7 +15,10 @@ TITLE_FONT = "宋体"
 
 def display_width(text: object) -> int:
     """Columns a text needs: 2 for a wide (CJK, full-width) character, 1 otherwise."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    text = str(text)
+    if text.isascii():  # most cells: ids, times, numbers
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Formats:

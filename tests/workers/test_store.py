@@ -73,6 +73,7 @@ def test_cadre_plan_saved_once_and_version_published_once(stored):
     assert store.save_cadre_plan(campaign_id, version, _plan("C1", ["T1", "T2"]))
     assert not store.save_cadre_plan(campaign_id, version, _plan("C1", ["T1"]))
     assert store.version_progress(campaign_id, version) == (1, 2, ["C2"])
+    assert store.version_counts(campaign_id, version) == (1, 2)
     store.save_cadre_plan(campaign_id, version, _plan("C2", ["T4"]))
     assert store.publish_version(campaign_id, version, {"ok": 1})
     assert not store.publish_version(campaign_id, version, {"ok": 2})

@@ -30,12 +30,18 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def env_url() -> str | None:
+    """``ZOUFANG_DB``, with a plain ``postgresql://`` taken as the psycopg driver."""
+    url = os.environ.get(DB_ENV)
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or None
+
+
 def default_url(campaign_dir: str | Path) -> str:
     """``ZOUFANG_DB`` if set, else a SQLite file under ``CAMPAIGN/.zoufang/``."""
-    url = os.environ.get(DB_ENV)
+    url = env_url()
     if url:
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
     folder = Path(campaign_dir).resolve() / ".zoufang"
     folder.mkdir(parents=True, exist_ok=True)
@@ -64,14 +70,30 @@ class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMix
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, recomputable: bool = False):
+        """``recomputable``: this store only writes what can be computed again (a re-plan
+        worker's results, keyed and idempotent), so PostgreSQL need not wait for the disk."""
         self.url = url
+        self.recomputable = recomputable
+        options = {}
+        if recomputable and url.startswith("postgresql"):
+            options["connect_args"] = {"options": "-c synchronous_commit=off"}
         # Connections are recycled after 30 min rather than pinged before each use: a re-plan
         # makes thousands of short queries and a ping doubles their round trips.
-        self.engine = create_engine(url, future=True, pool_recycle=1800)
+        self.engine = create_engine(url, future=True, pool_recycle=1800, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         t.metadata.create_all(self.engine)
+        with self.engine.begin() as db:  # indexes added since a store was first created
+            for index in t.ADDED_INDEXES:
+                index.create(db, checkfirst=True)
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after the day's bulk writes (a fresh table has
+        none, and PostgreSQL then picks plans for empty tables)."""
+        with self.engine.begin() as db:
+            for table in ("assignment", "outcomes", "stops", "cadre_results", "version_cadres"):
+                db.exec_driver_sql(f"ANALYZE {table}")
 
     @classmethod
     def for_campaign(cls, campaign_dir: str | Path) -> Store:
@@ -119,8 +141,11 @@ class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMix
                 select(t.campaigns.c.id).where(t.campaigns.c.key == settings_key(settings))
             ).scalar()
 
-    def load_campaign(self, campaign_id: int):
-        """The stored campaign (cached per process while its snapshot is unchanged)."""
+    def load_campaign(self, campaign_id: int, digest: str | None = None):
+        """The stored campaign (cached per process while its snapshot is unchanged);
+        ``digest``: the snapshot's hash when the caller has just read it."""
+        if digest is not None and (self.url, campaign_id, digest) in Store._cache:
+            return Store._cache[(self.url, campaign_id, digest)]
         with self.engine.connect() as db:
             digest = db.execute(
                 select(t.campaigns.c.snapshot_hash).where(t.campaigns.c.id == campaign_id)

@@ -168,6 +168,22 @@ class OutcomesMixin:
                 rows.sort(key=lambda r: r["id"])
         return [_row_outcome(r) for r in rows]
 
+    def area_outcomes(self, campaign_id: int, cadre_id: str, db=None) -> list[Outcome]:
+        """Outcomes of the targets now in ``cadre_id``'s area, in recording order (one query
+        whose text never changes, so the database plans it once); ``db``: a connection to
+        read in."""
+        a, o = t.assignment, t.outcomes
+        query = (
+            select(o)
+            .join(a, (a.c.campaign_id == o.c.campaign_id) & (a.c.target_id == o.c.target_id))
+            .where((a.c.campaign_id == campaign_id) & (a.c.cadre_id == cadre_id))
+            .order_by(o.c.id)
+        )
+        if db is not None:
+            return [_row_outcome(r) for r in db.execute(query).mappings()]
+        with self.engine.connect() as db:
+            return [_row_outcome(r) for r in db.execute(query).mappings()]
+
     def last_outcome_day(self, campaign_id: int) -> int:
         with self.engine.connect() as db:
             return (

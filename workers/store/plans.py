@@ -5,12 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from optimizer.model import CadrePlan
 from workers.store import schema as t
 from workers.store.reading import routes_of
+
+
+def _copy_rows(db, table, rows: list[dict]) -> None:
+    """PostgreSQL's COPY: a cadre's stops in one stream, far cheaper for client and server
+    than one INSERT per stop."""
+    names = list(rows[0])
+    cursor = db.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
+
+
+def _driver_integrity_errors() -> tuple[type[Exception], ...]:
+    """COPY reports a duplicate key in the driver's own terms, not SQLAlchemy's."""
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.IntegrityError,)
 
 
 def _now() -> dt.datetime:
@@ -85,20 +104,19 @@ class PlansMixin:
         return version
 
     def _copy_stops(self, db, campaign_id, base, version, cadres, after_day) -> None:
-        old = (
-            db.execute(
-                select(t.stops).where(
+        """Carried cadres keep their remaining stops: copied inside the database."""
+        columns = [c for c in t.stops.c if c.name != "version"]
+        db.execute(
+            t.stops.insert().from_select(
+                [*(c.name for c in columns), "version"],
+                select(*columns, literal(version)).where(
                     (t.stops.c.campaign_id == campaign_id)
                     & (t.stops.c.version == base)
                     & t.stops.c.cadre_id.in_(cadres)
                     & (t.stops.c.day > after_day)
-                )
+                ),
             )
-            .mappings()
-            .all()
         )
-        if old:
-            db.execute(t.stops.insert(), [{**dict(r), "version": version} for r in old])
         results = (
             db.execute(
                 select(t.cadre_results).where(
@@ -131,7 +149,7 @@ class PlansMixin:
         """Store one cadre's routes for a version; a second save of the same key changes nothing."""
         try:
             with self.engine.begin() as db:
-                if self.engine.dialect.name == "postgresql":
+                if self.dialect == "postgresql" and not self.recomputable:
                     # Recomputable on loss (the actor is idempotent): no need to wait for fsync.
                     db.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 db.execute(
@@ -165,9 +183,11 @@ class PlansMixin:
                     for r in plan.routes
                     for k, s in enumerate(r.stops, start=1)
                 ]
-                if rows:
+                if rows and self.dialect == "postgresql":
+                    _copy_rows(db, t.stops, rows)
+                elif rows:
                     db.execute(t.stops.insert(), rows)
-        except IntegrityError:
+        except (IntegrityError, *_driver_integrity_errors()):
             return False  # delivered twice: the first save stands
         return True
 
@@ -185,24 +205,22 @@ class PlansMixin:
 
     def cadre_job(self, campaign_id: int, version: int, cadre_id: str) -> dict | None:
         """Everything a cadre's re-plan reads, in one connection; None if already done."""
-        r, vc = t.cadre_results, t.plan_versions
+        r, vc, c = t.cadre_results, t.plan_versions, t.campaigns
+        done = (
+            select(r.c.cadre_id)
+            .where((r.c.campaign_id == campaign_id) & (r.c.version == version))
+            .where(r.c.cadre_id == cadre_id)
+            .exists()
+        )
         with self.engine.connect() as db:
-            done = db.execute(
-                select(r.c.cadre_id).where(
-                    (r.c.campaign_id == campaign_id)
-                    & (r.c.version == version)
-                    & (r.c.cadre_id == cadre_id)
-                )
-            ).first()
-            if done:
+            row = db.execute(
+                select(vc.c.after_day, vc.c.base_version, c.c.snapshot_hash, done.label("done"))
+                .join(c, c.c.id == vc.c.campaign_id)
+                .where((vc.c.campaign_id == campaign_id) & (vc.c.version == version))
+            ).one()
+            if row.done:
                 return None
-            info = (
-                db.execute(
-                    select(vc).where((vc.c.campaign_id == campaign_id) & (vc.c.version == version))
-                )
-                .mappings()
-                .one()
-            )
+            info = {"after_day": row.after_day, "base_version": row.base_version}
             area = list(
                 db.execute(
                     select(t.assignment.c.target_id)
@@ -229,7 +247,14 @@ class PlansMixin:
                     .all()
                 )
                 routes = routes_of(rows)
-        return {"info": dict(info), "area": area, "routes": routes}
+            outcomes = self.area_outcomes(campaign_id, cadre_id, db)
+        return {
+            "info": info,
+            "area": area,
+            "routes": routes,
+            "outcomes": outcomes,
+            "snapshot": row.snapshot_hash,
+        }
 
     def results_of(self, campaign_id: int, version: int) -> list[str]:
         with self.engine.connect() as db:
@@ -241,6 +266,25 @@ class PlansMixin:
                     )
                 ).scalars()
             )
+
+    def version_counts(self, campaign_id: int, version: int) -> tuple[int, int]:
+        """(cadres solved, cadres to solve) of a building version: one query, to poll."""
+        vc, cr = t.version_cadres, t.cadre_results
+        joined = vc.outerjoin(
+            cr,
+            (cr.c.campaign_id == vc.c.campaign_id)
+            & (cr.c.version == vc.c.version)
+            & (cr.c.cadre_id == vc.c.cadre_id),
+        )
+        query = (
+            select(func.count(cr.c.cadre_id), func.count())
+            .select_from(joined)
+            .where((vc.c.campaign_id == campaign_id) & (vc.c.version == version))
+            .where(vc.c.mode == "solve")
+        )
+        with self.engine.connect() as db:
+            done, total = db.execute(query).one()
+        return done, total
 
     def version_progress(self, campaign_id: int, version: int) -> tuple[int, int, list[str]]:
         """(cadres done, cadres to solve, those still missing) of a building version."""

@@ -40,6 +40,11 @@ assignment = Table(
     Column("area_id", String(40), nullable=False),
 )
 
+# Indexes added after the first release: ``Store`` creates them in older stores too.
+ADDED_INDEXES = (
+    Index("ix_assignment_area_of_cadre", assignment.c.campaign_id, assignment.c.cadre_id),
+)
+
 publications = Table(  # the published assignment; one row per (re)assignment, audited
     "publications",
     metadata,
