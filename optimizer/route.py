@@ -41,6 +41,8 @@ PRIORITY_LATE_S = 3_600  # a priority target visited after priority_days
 KEEP_CHANGE_S = 300  # an arc of tomorrow's route that was not announced
 DROP_S = 10_000_000  # a target left out
 COST_SCALE = 10
+MIN_SEARCH_S = 0.005  # the search always gets this much, even past the time limit
+FINISH_S = 0.002  # kept from the time limit for reading out and timing the routes
 ARC_UNIT = 1
 
 
@@ -228,6 +230,9 @@ def timed_routes(p: RouteProblem, node_routes: list[list[int]]):
 
 
 TWO_TOURS_FROM_S = 0.08  # with at least this much time for tours, build two and keep the best
+# With less, cut the tour one way only: the reverse cut rarely wins and its time is better
+# spent searching (measured: at 0.1 s a cadre, 1 % less travel; from 0.15 s on, a tie).
+BOTH_WAYS_FROM_S = 0.018
 TOUR_STRATEGIES = ("PATH_CHEAPEST_ARC", "SAVINGS", "CHRISTOFIDES")
 
 
@@ -266,7 +271,8 @@ def _split_start(p: RouteProblem, time_limit_s: float, day_cost: int) -> dict[in
     """A warm start: the giant tour cut into days, pieces with priority targets first."""
     count = 1 if time_limit_s < TWO_TOURS_FROM_S else 2
     tours = [_giant_tour(p, time_limit_s / count, k) for k in range(count)]
-    candidates = [split_tour(p, o, day_cost) for tour in tours for o in (tour, tour[::-1])]
+    ways = (lambda t: (t, t[::-1])) if time_limit_s >= BOTH_WAYS_FROM_S else (lambda t: (t,))
+    candidates = [split_tour(p, o, day_cost) for tour in tours for o in ways(tour)]
     candidates = [c for c in candidates if c]
     if not candidates:
         return {}
@@ -301,23 +307,24 @@ def solve_routes(
     if not initial and search.split_share:
         budget = time_limit_s * search.split_share
         initial = _split_start(p, budget / 2, search.symmetric_days or FRONT_LOAD_S * 3)
-    remaining = max(0.01, time_limit_s - (time.perf_counter() - started))
-    node_routes = _search(p, search, remaining, initial)
+    node_routes = _search(p, search, started + time_limit_s, initial)
     return _plan(problem, expand(node_routes, chunks), started)
 
 
-def _search(p: RouteProblem, search: SearchSettings, limit_s: float, initial):
+def _search(p: RouteProblem, search: SearchSettings, deadline: float, initial):
+    """Build the model, read the warm start, and search until ``deadline`` (perf_counter),
+    less what the solution's read-out takes."""
     m = _Model(p)
     _travel_costs(m)
     _time_windows(m)
     _front_loading(m, search.symmetric_days)
     _every_target_visited(m)
-    params = _parameters(search, limit_s)
-    solution = None
+    solution = warm = None
     if initial:
         warm = m.routing.ReadAssignmentFromRoutes(_initial_routes(m, initial), True)
-        if warm is not None:
-            solution = m.routing.SolveFromAssignmentWithParameters(warm, params)
+    params = _parameters(search, max(MIN_SEARCH_S, deadline - time.perf_counter() - FINISH_S))
+    if warm is not None:
+        solution = m.routing.SolveFromAssignmentWithParameters(warm, params)
     if solution is None:
         solution = m.routing.SolveWithParameters(params)
     node_routes = _extract(m, solution) if solution else [[] for _ in p.days]

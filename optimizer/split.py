@@ -7,6 +7,7 @@ programme picks the cuts that minimise travel plus a fixed cost per day.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 
 import numpy as np
@@ -82,7 +83,12 @@ def _piece_cost(a: SplitArrays, piece: list[int]) -> int | None:
 
 
 def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int]] | None:
-    """Best cut of ``tour`` (target nodes) into at most ``len(p.days)`` feasible days."""
+    """Best cut of ``tour`` (target nodes) into at most ``len(p.days)`` feasible days.
+
+    From each start, the longest piece that fits is found by bisection (a longer piece fits
+    when a shorter one does not only in odd cases of rounding, which a warm start may miss);
+    the travel of every shorter piece follows by cheap insertions into the piece's order.
+    """
     n, days = len(tour), len(p.days)
     inf = np.iinfo(np.int64).max // 4
     best = np.full((n + 1, days + 1), inf, dtype=np.int64)
@@ -92,16 +98,16 @@ def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int
     for i in range(n):
         if not (best[i] < inf).any():
             continue
-        for j in range(i + 1, min(n, i + MAX_STOPS) + 1):
-            cost = _piece_cost(arrays, tour[i:j])
-            if cost is None:
-                if j - i > 1:
-                    break  # a longer piece starting at i will not fit either (usually)
-                continue
-            candidate = best[i, :-1] + cost + day_cost
-            better = candidate < best[j, 1:]
-            best[j, 1:][better] = candidate[better]
-            back[j, 1:][better] = i
+        reach = _longest_fit(arrays, tour, i, min(n, i + MAX_STOPS))
+        if reach == i:
+            continue
+        ends = np.arange(i + 1, reach + 1)
+        costs = np.array(_piece_travels(arrays, tour[i:reach]), dtype=np.int64)
+        candidate = best[i, :-1][None, :] + costs[:, None] + day_cost
+        current = best[ends, 1:]
+        better = candidate < current
+        best[ends, 1:] = np.where(better, candidate, current)
+        back[ends, 1:] = np.where(better, i, back[ends, 1:])
     k = int(np.argmin(best[n]))
     if best[n, k] >= inf:
         return None
@@ -111,6 +117,38 @@ def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int
         pieces.append(_piece_order(arrays, tour[i:j]))
         j, k = i, k - 1
     return pieces[::-1]
+
+
+def _longest_fit(a: SplitArrays, tour: list[int], i: int, last: int) -> int:
+    """The largest ``j ≤ last`` such that ``tour[i:j]`` fits one day (``i`` if none does)."""
+    if _piece_cost(a, tour[i : i + 1]) is None:
+        return i
+    low, high = i + 1, last
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _piece_cost(a, tour[i:middle]) is None:
+            high = middle - 1
+        else:
+            low = middle
+    return low
+
+
+def _piece_travels(a: SplitArrays, nodes: list[int]) -> list[int]:
+    """Travel (s) of each prefix of ``nodes`` visited in piece order (by window opening,
+    stable): each node is inserted where it belongs and the tour adjusted around it."""
+    sec, opens = a.seconds, a.opens
+    order: list[int] = []
+    keys: list[int] = []
+    total, travels = 0, []
+    for x in nodes:
+        at = bisect.bisect_right(keys, opens[x])
+        before = order[at - 1] if at else 0
+        after = order[at] if at < len(order) else 0
+        total += sec[before][x] + sec[x][after] - sec[before][after]
+        order.insert(at, x)
+        keys.insert(at, opens[x])
+        travels.append(total)
+    return travels
 
 
 def _best_insertion(a: SplitArrays, piece: list[int], node: int) -> tuple[int, list[int]] | None:

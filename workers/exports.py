@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from optimizer.model import Plan
 from optimizer.tables.outputs import write_json, write_routes_csv
 from workers.store import Store
 
@@ -24,8 +25,11 @@ def _move_current_to_history(out: Path, version: int) -> None:
             shutil.move(current, target)
 
 
-def export_version(store: Store, campaign_id: int, version: int, out: Path) -> dict:
-    """Write the version's files (idempotent); earlier versions go to history/."""
+def export_version(
+    store: Store, campaign_id: int, version: int, out: Path, plan: Plan | None = None
+) -> dict:
+    """Write the version's files (idempotent); earlier versions go to history/. ``plan``: the
+    version's plan when the caller holds it already (else it is read from the store)."""
     out = Path(out)
     (out / "history").mkdir(parents=True, exist_ok=True)
     campaign = store.load_campaign(campaign_id)
@@ -35,7 +39,7 @@ def export_version(store: Store, campaign_id: int, version: int, out: Path) -> d
         info = store.version_info(campaign_id, older)
         if not path.exists() and info and info["status"] == "published":
             write_routes_csv(path, campaign, store.plan(campaign_id, older))
-    write_routes_csv(out / "routes.csv", campaign, store.plan(campaign_id, version))
+    write_routes_csv(out / "routes.csv", campaign, plan or store.plan(campaign_id, version))
     summary = json.loads(store.version_info(campaign_id, version)["summary"])
     write_json(out / "summary.json", summary)
     return summary

@@ -84,8 +84,7 @@ def _first_routes(
     version = store.create_version(
         campaign_id, today, None, [a.cadre_id for a in assignment.areas], []
     )
-    for cadre_plan in plans:
-        store.save_cadre_plan(campaign_id, version, cadre_plan)
+    store.save_cadre_plans(campaign_id, version, plans)
     return Plan(version, tuple(plans), after_day=today), today
 
 
@@ -141,7 +140,7 @@ def plan_campaign(
     write_assignment_csv(out, assignment)
     write_attachment2(out, campaign, assignment, finish_dates)
     write_day_routes(out, campaign, plan)
-    export_version(store, campaign_id, plan.version, out)
+    export_version(store, campaign_id, plan.version, out, plan)
     if maps:
         from workers.mapping import render_all
 

@@ -23,9 +23,9 @@ from workers.store import Store
 # The coordinator only enqueues and waits; solving (OR-Tools) and the town summary are
 # imported where they run, so `zoufang replan` starts quickly.
 
-#: Search seconds per changed cadre at night: the announced plan is the warm start, so the
-#: solver mostly inserts retries; far below the broker's heartbeat window.
-REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.01"))
+#: Seconds per changed cadre at night, model and search: the announced plan is the warm
+#: start, so the solver mostly inserts retries; far below the broker's heartbeat window.
+REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.02"))
 # No progress this long: re-send the missing messages (a restarted Redis forgets its queues).
 STALL_S = float(os.environ.get("ZOUFANG_STALL_S", "30"))
 

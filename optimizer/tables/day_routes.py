@@ -55,7 +55,7 @@ def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
     import xlsxwriter
 
     path = Path(folder) / FILENAME
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(path), {"strings_to_urls": False})  # shared strings: faster
     f = Formats(book)
     rows_by_day = day_route_rows(campaign, plan)
     for day in sorted(rows_by_day):

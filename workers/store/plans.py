@@ -32,6 +32,41 @@ def _driver_integrity_errors() -> tuple[type[Exception], ...]:
     return (psycopg.IntegrityError,)
 
 
+def _result_row(campaign_id: int, version: int, plan: CadrePlan) -> dict:
+    return {
+        "campaign_id": campaign_id,
+        "version": version,
+        "cadre_id": plan.cadre_id,
+        "unscheduled": json.dumps(
+            [[u.target_id, u.reason] for u in plan.unscheduled], ensure_ascii=False
+        ),
+        "priority_late": json.dumps(list(plan.priority_late)),
+        "solve_seconds": plan.solve_seconds,
+        "saved_at": _now(),
+    }
+
+
+def _stop_rows(campaign_id: int, version: int, plan: CadrePlan) -> list[dict]:
+    return [
+        {
+            "campaign_id": campaign_id,
+            "version": version,
+            "target_id": s.target_id,
+            "cadre_id": plan.cadre_id,
+            "day": r.day,
+            "seq": k,
+            "arrive_min": s.arrive_min,
+            "depart_min": s.depart_min,
+            "travel_min": s.travel_min,
+            "leave_min": r.start_min,
+            "back_min": r.end_min,
+            "travel_s": r.travel_s,
+        }
+        for r in plan.routes
+        for k, s in enumerate(r.stops, start=1)
+    ]
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -147,42 +182,23 @@ class PlansMixin:
 
     def save_cadre_plan(self, campaign_id: int, version: int, plan: CadrePlan) -> bool:
         """Store one cadre's routes for a version; a second save of the same key changes nothing."""
+        return self.save_cadre_plans(campaign_id, version, [plan])
+
+    def save_cadre_plans(self, campaign_id: int, version: int, plans: list[CadrePlan]) -> bool:
+        """Store cadres' routes for a version in one transaction; False (nothing stored) if
+        any of them was stored before."""
+        if not plans:
+            return True
         try:
             with self.engine.begin() as db:
                 if self.dialect == "postgresql" and not self.recomputable:
                     # Recomputable on loss (the actor is idempotent): no need to wait for fsync.
                     db.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 db.execute(
-                    t.cadre_results.insert().values(
-                        campaign_id=campaign_id,
-                        version=version,
-                        cadre_id=plan.cadre_id,
-                        unscheduled=json.dumps(
-                            [[u.target_id, u.reason] for u in plan.unscheduled], ensure_ascii=False
-                        ),
-                        priority_late=json.dumps(list(plan.priority_late)),
-                        solve_seconds=plan.solve_seconds,
-                        saved_at=_now(),
-                    )
+                    t.cadre_results.insert(),
+                    [_result_row(campaign_id, version, plan) for plan in plans],
                 )
-                rows = [
-                    {
-                        "campaign_id": campaign_id,
-                        "version": version,
-                        "target_id": s.target_id,
-                        "cadre_id": plan.cadre_id,
-                        "day": r.day,
-                        "seq": k,
-                        "arrive_min": s.arrive_min,
-                        "depart_min": s.depart_min,
-                        "travel_min": s.travel_min,
-                        "leave_min": r.start_min,
-                        "back_min": r.end_min,
-                        "travel_s": r.travel_s,
-                    }
-                    for r in plan.routes
-                    for k, s in enumerate(r.stops, start=1)
-                ]
+                rows = [row for plan in plans for row in _stop_rows(campaign_id, version, plan)]
                 if rows and self.dialect == "postgresql":
                     _copy_rows(db, t.stops, rows)
                 elif rows:
