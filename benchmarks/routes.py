@@ -9,7 +9,8 @@ the medians.
 (b) Speed: the full ``zoufang plan`` (read, assign, route, write; maps off) on 15,000 targets /
 ~250 cadres and 30,000 / ~500, wall time with 2 worker processes.
 
-Run: ``python benchmarks/routes.py [--cadres 60] [--limits 0.2,0.5] [--skip-speed] [--speed-runs 3]``
+Run: ``python benchmarks/routes.py [--cadres 60] [--limits 0.15,0.2,0.5] [--skip-speed]
+[--speed-runs 3]``
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--cadres", type=int, default=60)
-    parser.add_argument("--limits", default="0.2,0.5")
+    parser.add_argument("--limits", default="0.15,0.2,0.5")
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--speed-runs", type=int, default=3)
