@@ -16,13 +16,11 @@ import threading
 IDLE_POLL_MS = 100
 
 
-def _serve(threads: int) -> None:
+def _serve(threads: int, parent: int) -> None:
     import dramatiq
 
     import workers.actors  # noqa: F401  (declares the actors on the Redis broker)
     from workers.broker import BROKER
-
-    _warm_up()
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(processName)s %(levelname)s %(message)s"
@@ -30,9 +28,9 @@ def _serve(threads: int) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    _warm_up()
     worker = dramatiq.Worker(BROKER, worker_threads=threads, worker_timeout=IDLE_POLL_MS)
     worker.start()
-    parent = os.getppid()
     # Stop on a signal, or when the parent is gone (killed without passing the signal on):
     # an orphaned worker would go on taking messages nobody started it for.
     while not stop.wait(1.0) and os.getppid() == parent:
@@ -61,7 +59,7 @@ def run_workers(processes: int, threads: int) -> None:
     """Start ``processes`` worker processes and wait; SIGTERM/SIGINT stop them cleanly."""
     context = multiprocessing.get_context("spawn")  # fresh interpreters, no shared sockets
     children = [
-        context.Process(target=_serve, args=(threads,), name=f"zoufang-worker-{i + 1}")
+        context.Process(target=_serve, args=(threads, os.getpid()), name=f"zoufang-worker-{i + 1}")
         for i in range(processes)
     ]
     for child in children:

@@ -280,3 +280,44 @@ def test_redis_restart_during_replan(town, pg_url):
         server.terminate()
         server.wait(timeout=10)
     assert_one_new_version(store, campaign_id)
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_workers_stop_when_their_parent_is_killed(redis_url, pg_url):
+    """SIGKILL of `zoufang worker` leaves no orphan taking messages: its processes stop."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "workers", "worker", "--processes", "2"],
+        env=environment(pg_url, redis_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(children := _children_of(worker.pid)) < 2:
+        assert time.monotonic() < deadline, "worker processes did not start"
+        time.sleep(0.2)
+    worker.kill()
+    worker.wait()
+    deadline = time.monotonic() + 30
+    while any(_running(c) for c in children):
+        assert time.monotonic() < deadline, "worker processes outlived their parent"
+        time.sleep(0.2)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit is reaped by init, maybe later)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
