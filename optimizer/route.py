@@ -6,13 +6,13 @@ retries), plus a penalty for a priority target after ``priority_days``, plus (re
 penalty for changing tomorrow's announced route. A target the days cannot hold is dropped at a
 large penalty and reported, never lost. Targets at one point (a building) are merged into nodes.
 
-Search (chosen with ``benchmarks/routes.py``; see the README): a warm start from one tour
-through all targets (OR-Tools, two first-solution strategies) cut into days by dynamic
-programming (``optimizer.split``), then guided local search until the time limit. Days are
-alike in the model (one fixed cost each, two cost classes: before and after the priority
-days), which lets local search move routes freely. Without a warm start the first solution is
-PARALLEL_CHEAPEST_INSERTION, which — unlike PATH_CHEAPEST_ARC — finds feasible starts on tight
-time windows (Solomon R101, RC101).
+Search (chosen with ``benchmarks/routes.py``; see benchmarks/README.md): a warm start from
+one tour through all targets (OR-Tools; a second tour by another strategy when time allows)
+cut into days by dynamic programming (``optimizer.split``), then guided local search until
+the cadre's deadline. Days are alike in the model (one fixed cost each, two cost classes:
+before and after the priority days) and put in order afterwards. Without a warm start the
+first solution is PARALLEL_CHEAPEST_INSERTION, which — unlike PATH_CHEAPEST_ARC — finds
+feasible starts on tight time windows (Solomon R101, RC101: ``benchmarks/solomon.py``).
 """
 
 from __future__ import annotations
