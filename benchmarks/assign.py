@@ -4,8 +4,9 @@ For sample towns of 15,000 and 30,000 targets (both towns), prints:
 - wall time of ``assign_areas`` (the flow models, on this machine);
 - workload ratio max / mean (estimated workload ÷ capacity);
 - mean distance to area centre, beside unconstrained k-means with the same number of areas on
-  the same points — over all points, and per sector (types that no cadre mixes, e.g. shops of
-  the enforcement staff, are clustered apart, as a sector rule forces);
+  the same points — over all points, per sector (types that no cadre mixes, e.g. shops of
+  the enforcement staff, are clustered apart, as a sector rule forces), and per region of the
+  rules (per sector and, where the areas' owners are village cadres, per village);
 - the same figure with every restriction lifted (each cadre may visit anything anywhere), which
   isolates the clustering from the town's own rules;
 - share of (grid, type) groups split over areas, and of restricted cadres kept inside.
@@ -69,6 +70,20 @@ def measure(town: str, size: int, seed: int, folder: Path) -> None:
     }
     km_all = kmeans_distance(xy, np.zeros(len(xy)), {0: areas}, seed)
     km_sector = kmeans_distance(xy, groups, per_sector, seed)
+    # The rules' own regions: k-means inside each sector and, where the owners are village
+    # cadres, inside each village — as many clusters as areas reach into the region.
+    cadres = campaign.cadre_index()
+    cells = np.array(
+        [
+            f"{g}|{cadres[owner[t.id]].village}"
+            for t, g in zip(campaign.targets, groups, strict=True)
+        ]
+    )
+    per_cell = {
+        c: len({owner[t.id] for t, tc in zip(campaign.targets, cells, strict=True) if tc == c})
+        for c in np.unique(cells)
+    }
+    km_region = kmeans_distance(xy, cells, per_cell, seed)
     free = dataclasses.replace(
         campaign,
         cadres=tuple(
@@ -88,6 +103,7 @@ def measure(town: str, size: int, seed: int, folder: Path) -> None:
     print(f"  mean distance to centre {ours:6.1f} m")
     print(f"    k-means, all points   {km_all:6.1f} m   ratio {ours / km_all:.3f}")
     print(f"    k-means, per sector   {km_sector:6.1f} m   ratio {ours / km_sector:.3f}")
+    print(f"    k-means, per region   {km_region:6.1f} m   ratio {ours / km_region:.3f}")
     print(
         f"    restrictions lifted   {free_figures.mean_distance_to_centre_m:6.1f} m   ratio to "
         f"k-means all {free_figures.mean_distance_to_centre_m / km_all:.3f}"
