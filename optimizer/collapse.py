@@ -15,27 +15,40 @@ from optimizer.problem import RouteProblem
 CHUNK_MIN = 30  # co-located targets merge into nodes of at most this much service
 
 
-def collapse(p: RouteProblem) -> tuple[RouteProblem, list[list[int]]]:
-    """Targets at one point with one window (an apartment building's households) become one
-    node whose service is theirs summed, in chunks of at most half a day; returns the smaller
-    problem and, per new node, the original nodes in visiting order."""
+def _chunks(p: RouteProblem) -> list[list[int]] | None:
+    """Per routing node, its targets' nodes; None when no two targets share a point."""
     groups: dict[tuple, list[int]] = {}
     for i, t in enumerate(p.targets, start=1):
         groups.setdefault((t.lat, t.lon, p.windows[i - 1], t.priority), []).append(i)
     if len(groups) == p.size:
-        return p, [[i] for i in range(1, p.size + 1)]
-    limit = CHUNK_MIN
+        return None
     chunks: list[list[int]] = []
     for members in groups.values():
         chunk, total = [], 0
         for i in members:
             service = p.targets[i - 1].service_minutes
-            if chunk and total + service > limit:
+            if chunk and total + service > CHUNK_MIN:
                 chunks.append(chunk)
                 chunk, total = [], 0
             chunk.append(i)
             total += service
         chunks.append(chunk)
+    return chunks
+
+
+def node_count(p: RouteProblem) -> int:
+    """How many routing nodes ``collapse`` makes of ``p`` (without building the problem)."""
+    chunks = _chunks(p)
+    return p.size if chunks is None else len(chunks)
+
+
+def collapse(p: RouteProblem) -> tuple[RouteProblem, list[list[int]]]:
+    """Targets at one point with one window (an apartment building's households) become one
+    node whose service is theirs summed, in chunks of at most half a day; returns the smaller
+    problem and, per new node, the original nodes in visiting order."""
+    chunks = _chunks(p)
+    if chunks is None:
+        return p, [[i] for i in range(1, p.size + 1)]
     heads = [c[0] for c in chunks]
     index = np.array([0, *heads])
     targets = tuple(

@@ -12,6 +12,7 @@ from dramatiq.middleware import CurrentMessage
 
 from workers import replanning
 from workers.broker import QUEUE  # installs the broker before the actors are declared
+from workers.store import Store
 
 
 @dramatiq.actor(
@@ -19,7 +20,7 @@ from workers.broker import QUEUE  # installs the broker before the actors are de
 )
 def replan_cadre(db_url: str, campaign_id: int, cadre_id: str, version: int) -> None:
     """Re-plan one cadre's remaining days inside its own area for ``version``."""
-    store = replanning.store_for(db_url, recomputable=True)
+    store = Store.shared(db_url, recomputable=True)
     replanning.solve_one(store, campaign_id, cadre_id, version)
     # A message of the night's group leaves the completion step to the group; one sent on
     # its own (re-sent after Redis lost its queues) checks for itself.
@@ -37,4 +38,4 @@ def _in_group() -> bool:
 )
 def finish_replan(db_url: str, campaign_id: int, version: int) -> None:
     """Completion step: once every cadre is in, write the town summary and publish."""
-    replanning.finish(replanning.store_for(db_url), campaign_id, version)
+    replanning.finish(Store.shared(db_url), campaign_id, version)

@@ -42,28 +42,20 @@ def _status_keys(states) -> dict[str, str]:
     return keys
 
 
-_stores: dict[str, Store] = {}
-
-
-def _store(url: str) -> Store:
-    """One Store per database in each worker process (its campaign cache with it)."""
-    if url not in _stores:
-        _stores[url] = Store(url)
-    return _stores[url]
-
-
 def _render_job(job: tuple) -> int:
     """A pool job: a chunk of cadres' day maps, or (``cadre_ids`` None) the overview."""
     url, campaign_id, version, out, cadre_ids, tiles_name, offline = job
     if cadre_ids is None:
-        render_overview_file(_store(url), campaign_id, version, Path(out), tiles_name, offline)
+        render_overview_file(
+            Store.shared(url), campaign_id, version, Path(out), tiles_name, offline
+        )
         return 0
     return _render_days(job)
 
 
 def _render_days(job: tuple) -> int:
     url, campaign_id, version, out, cadre_ids, tiles_name, offline = job
-    store = _store(url)
+    store = Store.shared(url)
     campaign = store.load_campaign(campaign_id)
     tiles = get_tiles(tiles_name)
     model = travel_model(campaign.settings.travel, campaign.folder or None)

@@ -29,17 +29,6 @@ REPLAN_TIME_LIMIT_S = float(os.environ.get("ZOUFANG_REPLAN_TIME_LIMIT", "0.02"))
 # No progress this long: re-send the missing messages (a restarted Redis forgets its queues).
 STALL_S = float(os.environ.get("ZOUFANG_STALL_S", "30"))
 
-_stores: dict[tuple[str, bool], Store] = {}
-
-
-def store_for(url: str, recomputable: bool = False) -> Store:
-    """One Store (engine, caches) per database and process; ``recomputable`` for a worker's
-    keyed cadre results (see ``Store``)."""
-    key = (url, recomputable)
-    if key not in _stores:
-        _stores[key] = Store(url, recomputable=recomputable)
-    return _stores[key]
-
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -186,7 +175,7 @@ def _unchanged_figures(store: Store, campaign_id: int, info: dict) -> dict | Non
 
 def _solve_in_child(args: tuple[str, int, str, int]) -> bool:
     url, campaign_id, cadre_id, version = args
-    return solve_one(store_for(url, recomputable=True), campaign_id, cadre_id, version)
+    return solve_one(Store.shared(url, recomputable=True), campaign_id, cadre_id, version)
 
 
 def run_local(store: Store, job: Job, workers: int = 1, progress=None) -> float:

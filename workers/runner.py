@@ -44,13 +44,12 @@ def _warm_up() -> None:
     the night's first cadres do not wait for imports."""
     import optimizer.planning
     import optimizer.summary  # noqa: F401
-    from workers.replanning import store_for
-    from workers.store import env_url
+    from workers.store import Store, env_url
 
     url = env_url()
     if url:
         try:
-            store_for(url, recomputable=True)
+            Store.shared(url, recomputable=True)
         except Exception:  # the database may be down now; the messages will tell
             logging.getLogger(__name__).warning("database not reachable at start-up")
 

@@ -21,6 +21,8 @@ HEADERS = [
     "计划离开",
     "路程(分)",
 ]
+NUMBER_COLUMNS = (1, 9)  # 序号, 路程
+ADDRESS_COLUMN = 5
 
 
 def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object]]]:
@@ -63,20 +65,21 @@ def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
         date = campaign.settings.date_of(day)
         title = f"{campaign.settings.name} 第{day}天（{date.isoformat()}）走访路线"
         sheet = book.add_worksheet(f"第{day}天 {date.month}月{date.day}日")
-        widths = column_widths(HEADERS, rows, limits={5: 30})
+        widths = column_widths(HEADERS, rows, limits={ADDRESS_COLUMN: 30})
         for j, width in enumerate(widths):
             sheet.set_column(j, j, width)
         sheet.merge_range(0, 0, 0, len(HEADERS) - 1, title, f.title)
         sheet.write_row(1, 0, HEADERS, f.header)
         # Typed writes: the generic ``write`` tests every string against URL and formula
         # patterns, which costs more than the rest of this workbook.
-        styles = [f.number if j in (1, 9) else f.centre if j != 5 else f.text for j in range(10)]
+        styles = [
+            f.number if j in NUMBER_COLUMNS else f.text if j == ADDRESS_COLUMN else f.centre
+            for j in range(len(HEADERS))
+        ]
         for i, row in enumerate(rows, start=2):
             for j, value in enumerate(row):
-                if j in (1, 9):
-                    sheet.write_number(i, j, value, styles[j])
-                else:
-                    sheet.write_string(i, j, value, styles[j])
+                write = sheet.write_number if j in NUMBER_COLUMNS else sheet.write_string
+                write(i, j, value, styles[j])
         setup_a4_landscape(sheet, header_row=1, title=title)
     if not rows_by_day:
         book.add_worksheet("无路线").write(0, 0, "没有安排路线")

@@ -69,6 +69,7 @@ class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMix
     """One database; every method opens its own short transaction."""
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}
+    _shared: ClassVar[dict[tuple[str, bool], Store]] = {}
 
     def __init__(self, url: str, *, recomputable: bool = False):
         """``recomputable``: this store only writes what can be computed again (a re-plan
@@ -94,6 +95,15 @@ class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMix
         with self.engine.begin() as db:
             for table in ("assignment", "outcomes", "stops", "cadre_results", "version_cadres"):
                 db.exec_driver_sql(f"ANALYZE {table}")
+
+    @classmethod
+    def shared(cls, url: str, *, recomputable: bool = False) -> Store:
+        """One Store (engine, caches) per database and process, for workers that serve many
+        jobs: re-plan actors and map renderers."""
+        key = (url, recomputable)
+        if key not in cls._shared:
+            cls._shared[key] = cls(url, recomputable=recomputable)
+        return cls._shared[key]
 
     @classmethod
     def for_campaign(cls, campaign_dir: str | Path) -> Store:

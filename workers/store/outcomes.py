@@ -179,10 +179,10 @@ class OutcomesMixin:
             .where((a.c.campaign_id == campaign_id) & (a.c.cadre_id == cadre_id))
             .order_by(o.c.id)
         )
-        if db is not None:
-            return [_row_outcome(r) for r in db.execute(query).mappings()]
-        with self.engine.connect() as db:
-            return [_row_outcome(r) for r in db.execute(query).mappings()]
+        if db is None:
+            with self.engine.connect() as db:
+                return self.area_outcomes(campaign_id, cadre_id, db)
+        return [_row_outcome(r) for r in db.execute(query).mappings()]
 
     def last_outcome_day(self, campaign_id: int) -> int:
         with self.engine.connect() as db:

@@ -208,16 +208,10 @@ class PlansMixin:
         return True
 
     def is_complete(self, campaign_id: int, version: int) -> bool:
-        """Whether every cadre of a version has its result (carried ones get theirs at once)."""
-        vc, cr = t.version_cadres, t.cadre_results
-        needed = select(func.count()).where(
-            (vc.c.campaign_id == campaign_id) & (vc.c.version == version)
-        )
-        saved = select(func.count()).where(
-            (cr.c.campaign_id == campaign_id) & (cr.c.version == version)
-        )
-        with self.engine.connect() as db:
-            return db.execute(select(needed.scalar_subquery() == saved.scalar_subquery())).scalar()
+        """Whether every cadre to solve in a version has its result (carried ones have theirs
+        from the start)."""
+        done, total = self.version_counts(campaign_id, version)
+        return done == total
 
     def cadre_job(self, campaign_id: int, version: int, cadre_id: str) -> dict | None:
         """Everything a cadre's re-plan reads, in one connection; None if already done."""
