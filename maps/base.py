@@ -1,8 +1,20 @@
-"""A lean folium map (Leaflet only), boxes for titles and legends, and a "where am I" button."""
+"""A lean folium map whose campaign text lives in a data island, never in a template.
+
+branca compiles the output of every folium element as a new Jinja template, so any campaign
+text handed to folium (an address, a name, an id) would become template source and run. Here
+folium only builds the frame — tiles, layer groups with our own names, calls into the static
+``static/zoufang-map.js`` with constant arguments. Everything that comes from a campaign is
+collected in ``LeanMap.island`` (HTML already escaped where it is shown as HTML) and written,
+after rendering, as JSON into ``<script type="application/json" id="zf-data">``.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any, ClassVar
 
 import folium
 from branca.element import Element, MacroElement
@@ -10,6 +22,11 @@ from jinja2 import Template
 
 from maps.assets import cdn_url, inline_assets
 from maps.tiles import Tiles
+
+SCRIPT = Path(__file__).with_name("static") / "zoufang-map.js"
+PLACEHOLDER = "<!--zoufang-island-->"
+# Arguments of a call into the library: constant names only (never campaign text).
+CALL_NAME = re.compile(r"^[a-z][a-z0-9_:-]{0,40}$")
 
 STYLE = """
 <style>
@@ -30,11 +47,53 @@ STYLE = """
 """
 
 
+def h(text: object) -> str:
+    """Text for an HTML context (element content or a quoted attribute)."""
+    return html.escape(str(text), quote=True)
+
+
+def island_json(data: dict[str, Any]) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` that could
+    close it, and no line separators that old JavaScript engines reject."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
 class LeanMap(folium.Map):
-    """folium.Map loading Leaflet alone (no jQuery, Bootstrap or icon fonts)."""
+    """folium.Map loading Leaflet alone (no jQuery, Bootstrap or icon fonts), with an island."""
 
     default_js: ClassVar[list] = [("leaflet", cdn_url("leaflet", "leaflet.js"))]
     default_css: ClassVar[list] = [("leaflet_css", cdn_url("leaflet", "leaflet.css"))]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.island: dict[str, Any] = {}
+
+
+class Call(MacroElement):
+    """``ZF.<function>(<parent's JS name>[, "<key>"])``: a static call into the library."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        ZF.{{ this.function }}({{ this._parent.get_name() }}
+        {%- if this.key %}, {{ this.key|tojson }}{% endif %});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, function: str, key: str = ""):
+        super().__init__()
+        if not CALL_NAME.match(function) or (key and not CALL_NAME.match(key)):
+            raise ValueError(f"not a constant call: {function!r} {key!r}")
+        self._name = "Call"
+        self.function, self.key = function, key
 
 
 def new_map(
@@ -53,83 +112,30 @@ def new_map(
             control=len(tiles.layers) > 1,
             max_zoom=19,
         ).add_to(m)
-    m.get_root().header.add_child(Element(STYLE))
+    root = m.get_root()
+    root.header.add_child(Element(STYLE))
+    root.header.add_child(Element(PLACEHOLDER))
+    m.island["gcj02"] = tiles.gcj02
+    Call("init").add_to(m)
     return m
 
 
-class Box(MacroElement):
-    """A fixed box of HTML in a corner of the map (title, legend, progress)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function(){var c = L.control({position: {{ this.position|tojson }}});
-        c.onAdd = function(){var d = L.DomUtil.create('div','zf-box');
-        d.innerHTML = {{ this.html|tojson }};
-        L.DomEvent.disableClickPropagation(d); return d;};
-        c.addTo({{ this._parent.get_name() }});})();
-        {% endmacro %}"""
-    )
-
-    def __init__(self, html: str, position: str = "topright"):
-        super().__init__()
-        self._name = "Box"
-        self.html, self.position = html, position
+def add_box(m: LeanMap, key: str, body_html: str, position: str = "topright") -> None:
+    """A fixed box in a corner of the map; ``body_html`` must be escaped already."""
+    m.island.setdefault("boxes", {})[key] = {"position": position, "html": body_html}
+    Call("box", key).add_to(m)
 
 
-class LocateButton(MacroElement):
-    """ "Where am I": the phone's position (GPS is WGS-84; shifted to GCJ-02 on AMap tiles)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function(){var map = {{ this._parent.get_name() }}, mark = null;
-        function gcj(lat, lon){ if (!{{ 'true' if this.gcj02 else 'false' }}) return [lat, lon];
-          var a=6378245.0, ee=0.00669342162296594323, x=lon-105.0, y=lat-35.0, P=Math.PI;
-          var dLat=-100+2*x+3*y+0.2*y*y+0.1*x*y+0.2*Math.sqrt(Math.abs(x))
-            +(20*Math.sin(6*x*P)+20*Math.sin(2*x*P))*2/3+(20*Math.sin(y*P)+40*Math.sin(y/3*P))*2/3
-            +(160*Math.sin(y/12*P)+320*Math.sin(y*P/30))*2/3;
-          var dLon=300+x+2*y+0.1*x*x+0.1*x*y+0.1*Math.sqrt(Math.abs(x))
-            +(20*Math.sin(6*x*P)+20*Math.sin(2*x*P))*2/3+(20*Math.sin(x*P)+40*Math.sin(x/3*P))*2/3
-            +(150*Math.sin(x/12*P)+300*Math.sin(x/30*P))*2/3;
-          var r=lat/180*P, m=1-ee*Math.sin(r)*Math.sin(r), s=Math.sqrt(m);
-          return [lat+dLat*180/((a*(1-ee))/(m*s)*P), lon+dLon*180/(a/s*Math.cos(r)*P)]; }
-        var c = L.control({position: 'bottomright'});
-        c.onAdd = function(){var d = L.DomUtil.create('div','zf-locate');
-          d.title='我的位置'; d.innerHTML='◎';
-          L.DomEvent.on(d, 'click', function(e){ L.DomEvent.stop(e);
-            map.locate({enableHighAccuracy: true, timeout: 15000}); }); return d;};
-        c.addTo(map);
-        map.on('locationfound', function(e){ var p = gcj(e.latlng.lat, e.latlng.lng);
-          if (mark) { map.removeLayer(mark); }
-          mark = L.circleMarker(p, {radius: 9, color: '#fff', weight: 3, fillColor: '#1e88e5',
-            fillOpacity: 1}).addTo(map);
-          map.setView(p, Math.max(map.getZoom(), 16)); });
-        map.on('locationerror', function(e){ alert('无法获取位置：' + e.message); });})();
-        {% endmacro %}"""
-    )
-
-    def __init__(self, gcj02: bool):
-        super().__init__()
-        self._name = "LocateButton"
-        self.gcj02 = gcj02
-
-
-class Popup(MacroElement):
-    """A popup of plain HTML bound to its parent marker (folium's needs jQuery)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
-            {maxWidth: {{ this.width }}});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, html: str, width: int = 280):
-        super().__init__()
-        self._name = "Popup"
-        self.html, self.width = html, width
-
-
-def to_html(m: folium.Map, offline: bool = False) -> str:
+def to_html(m: LeanMap, offline: bool = False) -> str:
     """The map as one HTML page; ``offline`` inlines Leaflet (no network but tiles)."""
-    html = m.get_root().render()
-    return inline_assets(html) if offline else html
+    page = m.get_root().render()
+    if page.count(PLACEHOLDER) != 1:
+        raise RuntimeError("the map's data island placeholder is missing or repeated")
+    script = SCRIPT.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    island = (
+        f'<script type="application/json" id="zf-data">{island_json(m.island)}</script>'
+        f"<script>{script}</script>"
+    )
+    # The page is complete: inserting the island now keeps it out of every template.
+    page = page.replace(PLACEHOLDER, island, 1)
+    return inline_assets(page) if offline else page

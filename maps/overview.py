@@ -3,14 +3,13 @@ concentrate, a legend and a progress box; layers switch on and off."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 
 import folium
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-from maps.base import Box, LocateButton, Popup, new_map
+from maps.base import Call, LeanMap, add_box, h, new_map
 from maps.tiles import Tiles, get_tiles
 from optimizer.model import SUBJECT_ZH, Assignment, Campaign
 from optimizer.privacy import mask_name
@@ -53,63 +52,52 @@ def _points(tiles: Tiles, targets) -> np.ndarray:
     return np.column_stack([np.atleast_1d(lat), np.atleast_1d(lon)])
 
 
-def _area_layer(campaign, assignment, tiles) -> folium.FeatureGroup:
+def _rounded(points: np.ndarray) -> list[list[float]]:
+    return np.round(points, 6).tolist()
+
+
+def _area_layer(m: LeanMap, campaign, assignment, tiles) -> folium.FeatureGroup:
     layer = folium.FeatureGroup(name="责任区 / areas")
     targets = campaign.target_index()
     cadres = campaign.cadre_index()
+    areas = []
     for i, area in enumerate(a for a in assignment.areas if a.target_ids):
         pts = np.unique(_points(tiles, [targets[t] for t in area.target_ids]), axis=0)
-        colour = AREA_COLOURS[i % len(AREA_COLOURS)]
         who = f"{mask_name(cadres[area.cadre_id].name)}（{area.cadre_id}）"
-        label = f"{area.id} {who}，{len(area.target_ids)} 个对象"
         try:
             hull = pts[ConvexHull(pts).vertices] if len(pts) >= 3 else pts
         except QhullError:  # all points on a line
             hull = pts
-        if len(hull) >= 3:
-            folium.Polygon(
-                hull.tolist(), color=colour, weight=1.5, fill=True, fill_opacity=0.12, tooltip=label
-            ).add_to(layer)
-        else:
-            folium.CircleMarker(hull[0].tolist(), radius=8, color=colour, tooltip=label).add_to(
-                layer
-            )
+        areas.append(
+            {
+                "hull": _rounded(hull if len(hull) >= 3 else hull[:1]),
+                "colour": AREA_COLOURS[i % len(AREA_COLOURS)],
+                "label": h(f"{area.id} {who}，{len(area.target_ids)} 个对象"),
+            }
+        )
+    m.island["areas"] = areas
+    Call("areas").add_to(layer)
     return layer
 
 
-def _status_layers(campaign, states: dict[str, str], tiles) -> list[folium.FeatureGroup]:
+def _status_layers(m: LeanMap, campaign, states: dict[str, str], tiles) -> list:
     by_status: dict[str, list] = defaultdict(list)
     for t in campaign.targets:
         by_status[states.get(t.id, "pending")].append(t)
-    layers = []
+    layers, points = [], {}
     for key, (label, colour) in STATUS.items():
         members = by_status.get(key, [])
         if not members:
             continue
-        pts = _points(tiles, members)
-        data = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                    "properties": {},
-                }
-                for lat, lon in pts
-            ],
-        }
+        points[key] = {"colour": colour, "at": _rounded(_points(tiles, members))}
         layer = folium.FeatureGroup(name=f"{label}（{len(members)}）")
-        folium.GeoJson(
-            data,
-            marker=folium.CircleMarker(
-                radius=3, weight=0, fill=True, fill_color=colour, fill_opacity=0.85
-            ),
-        ).add_to(layer)
+        Call("points", key).add_to(layer)
         layers.append(layer)
+    m.island["points"] = points
     return layers
 
 
-def _label_layers(campaign, tiles) -> list[folium.FeatureGroup]:
+def _label_layers(m: LeanMap, campaign, tiles) -> list[folium.FeatureGroup]:
     villages = folium.FeatureGroup(name="村/社区名称")
     grids = folium.FeatureGroup(name="网格名称", show=False)
     groups: dict[tuple[str, str], list] = defaultdict(list)
@@ -117,19 +105,17 @@ def _label_layers(campaign, tiles) -> list[folium.FeatureGroup]:
         groups[(t.village, "")].append(t)
         if t.grid:
             groups[(t.village, t.grid)].append(t)
+    labels: dict[str, list] = {"villages": [], "grids": []}
     for (village, grid), members in groups.items():
-        centre = _points(tiles, members).mean(axis=0).tolist()
-        text = html.escape(grid or village)
-        folium.Marker(
-            centre,
-            icon=folium.DivIcon(
-                html=f'<div class="zf-label">{text}</div>', icon_size=(80, 18), icon_anchor=(40, 9)
-            ),
-        ).add_to(grids if grid else villages)
+        centre = np.round(_points(tiles, members).mean(axis=0), 6).tolist()
+        labels["grids" if grid else "villages"].append({"at": centre, "html": h(grid or village)})
+    m.island["labels"] = labels
+    Call("labels", "villages").add_to(villages)
+    Call("labels", "grids").add_to(grids)
     return [villages, grids]
 
 
-def _request_layer(campaign, requests: list[tuple[str, int]], tiles) -> folium.FeatureGroup:
+def _request_layer(m: LeanMap, campaign, requests, tiles) -> folium.FeatureGroup:
     """Requests summed per grid: a circle sized by count, coloured by the commonest subject."""
     layer = folium.FeatureGroup(name=f"诉求分布（{len(requests)}）")
     targets = campaign.target_index()
@@ -139,20 +125,20 @@ def _request_layer(campaign, requests: list[tuple[str, int]], tiles) -> folium.F
         t = targets[target_id]
         per_grid[t.grid_key][subject] += 1
         where[t.grid_key].append(t)
+    circles = []
     for key, counts in per_grid.items():
-        centre = _points(tiles, where[key]).mean(axis=0).tolist()
         top = counts.most_common(1)[0][0]
         lines = "<br>".join(f"{SUBJECT_ZH[s]} {n}" for s, n in counts.most_common())
-        circle = folium.CircleMarker(
-            centre,
-            radius=6 + 3 * np.sqrt(sum(counts.values())),
-            color=SUBJECT_COLOURS[top],
-            weight=2,
-            fill=True,
-            fill_opacity=0.35,
+        circles.append(
+            {
+                "at": np.round(_points(tiles, where[key]).mean(axis=0), 6).tolist(),
+                "radius": round(6 + 3 * float(np.sqrt(sum(counts.values()))), 1),
+                "colour": SUBJECT_COLOURS[top],
+                "popup": f"<b>{h(key[0] + key[1])}</b><br>{lines}",
+            }
         )
-        Popup(f"<b>{html.escape(key[0] + key[1])}</b><br>{lines}", 220).add_to(circle)
-        circle.add_to(layer)
+    m.island["requests"] = circles
+    Call("requests").add_to(layer)
     return layer
 
 
@@ -178,31 +164,31 @@ def render_overview(
     requests: list[tuple[str, int]] | None = None,
     progress: dict | None = None,
     tiles: Tiles | None = None,
-) -> folium.Map:
+) -> LeanMap:
     """The town at a glance. ``states`` maps target → a key of ``STATUS``; ``requests`` lists
     (target, subject 1–7); ``progress`` carries coverage and counts for the box."""
     tiles = tiles or get_tiles("amap")
     pts = _points(tiles, campaign.targets)
     m = new_map(tiles, tuple(pts.mean(axis=0)), zoom=13, canvas=True)
-    _area_layer(campaign, assignment, tiles).add_to(m)
-    for layer in _status_layers(campaign, states or {}, tiles):
+    _area_layer(m, campaign, assignment, tiles).add_to(m)
+    for layer in _status_layers(m, campaign, states or {}, tiles):
         layer.add_to(m)
-    for layer in _label_layers(campaign, tiles):
+    for layer in _label_layers(m, campaign, tiles):
         layer.add_to(m)
     if requests:
-        _request_layer(campaign, requests, tiles).add_to(m)
+        _request_layer(m, campaign, requests, tiles).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     progress = progress or {}
     box = (
-        f"<h3>{html.escape(campaign.settings.name)}</h3>"
-        f"第 {progress.get('plan_version', 1)} 版计划，"
-        f"覆盖率 <b>{progress.get('coverage', 0.0):.1%}</b><br>"
+        f"<h3>{h(campaign.settings.name)}</h3>"
+        f"第 {int(progress.get('plan_version', 1))} 版计划，"
+        f"覆盖率 <b>{float(progress.get('coverage', 0.0)):.1%}</b><br>"
         f"对象 {len(campaign.targets)}，人员 {len(campaign.cadres)}；"
-        f"未遇 {progress.get('not_home', 0)}，升级 {progress.get('escalated', 0)}，"
-        f"风险人员 {progress.get('at_risk', 0)}"
+        f"未遇 {int(progress.get('not_home', 0))}，升级 {int(progress.get('escalated', 0))}，"
+        f"风险人员 {int(progress.get('at_risk', 0))}"
     )
-    Box(box, "topright").add_to(m)
-    Box(_legend(bool(requests)), "bottomleft").add_to(m)
-    LocateButton(tiles.gcj02).add_to(m)
+    add_box(m, "progress", box, "topright")
+    add_box(m, "legend", _legend(bool(requests)), "bottomleft")
+    Call("locate").add_to(m)
     m.fit_bounds([pts.min(axis=0).tolist(), pts.max(axis=0).tolist()])
     return m

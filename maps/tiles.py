@@ -9,6 +9,7 @@ needs ``ZOUFANG_TIANDITU_KEY``. OpenStreetMap is the fallback outside China.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,8 @@ def get_tiles(name: str = "amap") -> Tiles:
         key = os.environ.get(TIANDITU_KEY_ENV, "").strip()
         if not key:
             raise ZoufangError(f"天地图需要密钥：请设置 {TIANDITU_KEY_ENV} / Tianditu needs a key")
+        if not re.fullmatch(r"[A-Za-z0-9]{4,128}", key):
+            raise ZoufangError(f"{TIANDITU_KEY_ENV} 不是有效的天地图密钥（只含字母和数字）")
         layers = (
             (tianditu_url("vec", key), "天地图矢量"),
             (tianditu_url("cva", key), "天地图注记"),

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 from optimizer.model import Plan
-from optimizer.tables.outputs import write_json, write_routes_csv
+from optimizer.tables.files import write_json
+from optimizer.tables.outputs import write_routes_csv
 from workers.store import Store
 
 

@@ -8,7 +8,6 @@ Planning again with the same start date and number of days replaces that plan (s
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from optimizer.model import Campaign, Plan
 from optimizer.planning import solve_all
 from optimizer.problem import build_problem
 from optimizer.tables.day_routes import write_day_routes
+from optimizer.tables.files import file_slug, write_json, write_text
 from optimizer.tables.outputs import write_routes_csv
 from optimizer.travel import travel_model
 from workers.jobs import default_out, open_campaign
@@ -82,12 +82,9 @@ def _write_outputs(folder: Path, campaign: Campaign, plan: Plan, summary: dict, 
         options = campaign.settings.maps
         tiles = get_tiles(options.tiles)
         for route in plan.routes:
-            path = folder / "maps" / route.cadre_id / f"day-{route.day:02d}.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            page = to_html(render_day_map(campaign, route, tiles=tiles), options.offline)
-            path.write_text(page, encoding="utf-8")
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
-    (folder / "summary.json").write_text(text, encoding="utf-8")
+            path = folder / "maps" / file_slug(route.cadre_id) / f"day-{route.day:02d}.html"
+            write_text(path, to_html(render_day_map(campaign, route, tiles=tiles), options.offline))
+    write_json(folder / "summary.json", summary)
 
 
 def plan_followup(

@@ -12,8 +12,9 @@ from optimizer.limits import PLAN_TIME_LIMIT_S
 from optimizer.model import Assignment, Campaign, Plan, Settings
 from optimizer.replan import remaining_problem, target_states
 from optimizer.tables import read_campaign
+from optimizer.tables.files import write_json
 from optimizer.tables.outcomes import read_outcomes
-from optimizer.tables.outputs import write_assignment_csv, write_json
+from optimizer.tables.outputs import write_assignment_csv
 from optimizer.tables.settings import read_settings
 from optimizer.travel import travel_model
 from workers import replanning

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,10 +15,13 @@ from maps import get_tiles, render_day_map, render_overview, to_html
 from optimizer.model import OutcomeStatus
 from optimizer.planning import default_workers
 from optimizer.replan import target_states
+from optimizer.tables.files import file_slug, inside, write_text
 from optimizer.travel import GreatCircleTravel, travel_model
 from workers.store import Store
 
 CADRES_PER_JOB = 8  # day maps per pool job: small enough to balance, big enough to amortise
+
+DAY_FILE = re.compile(r"^day-\d{2,3}\.html$")
 
 FINAL_KEYS = {
     OutcomeStatus.VISITED: "visited",
@@ -63,11 +66,14 @@ def _render_days(job: tuple) -> int:
     targets = campaign.target_index()
     count = 0
     for cadre_id in cadre_ids:
-        folder = Path(out) / "maps" / cadre_id
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = cadre_folder(Path(out), cadre_id)
         cadre = campaign.cadre_index()[cadre_id]
-        for route in store.cadre_routes(campaign_id, version, cadre_id):
+        routes = store.cadre_routes(campaign_id, version, cadre_id)
+        keep = {f"day-{r.day:02d}.html" for r in routes}
+        for old in folder.iterdir():  # only day maps we wrote, of days no longer planned
+            if DAY_FILE.match(old.name) and old.name not in keep and old.is_file():
+                old.unlink()
+        for route in routes:
             geometry = None
             if roads:
                 places = [
@@ -77,9 +83,19 @@ def _render_days(job: tuple) -> int:
                 ]
                 geometry = [model.path(a, b) for a, b in itertools.pairwise(places)]
             m = render_day_map(campaign, route, tiles=tiles, geometry=geometry)
-            (folder / f"day-{route.day:02d}.html").write_text(to_html(m, offline), encoding="utf-8")
+            write_text(folder / f"day-{route.day:02d}.html", to_html(m, offline))
             count += 1
     return count
+
+
+def cadre_folder(out: Path, cadre_id: str) -> Path:
+    """``OUT/maps/<slug of the cadre id>``, created; never outside ``OUT/maps``."""
+    maps = out / "maps"
+    folder = maps / file_slug(cadre_id)
+    if not inside(maps, folder) or folder.resolve() == maps.resolve():
+        raise ValueError(f"unsafe map folder for cadre {cadre_id!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def render_overview_file(
@@ -108,10 +124,7 @@ def render_overview_file(
         progress=progress,
         tiles=get_tiles(tiles_name),
     )
-    path = Path(out) / "maps" / "overview.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_html(m, offline), encoding="utf-8")
-    return path
+    return write_text(Path(out) / "maps" / "overview.html", to_html(m, offline))
 
 
 def render_maps(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from optimizer.labels import area_label
 from optimizer.model import Assignment, Campaign, TargetType
+from optimizer.tables.files import workbook, write_cell, write_cells
 from optimizer.tables.xlsx import Formats, column_widths, row_height, setup_a4_landscape
 
 FILENAME = "附件2_大走访活动安排表.xlsx"
@@ -80,33 +81,36 @@ def write_attachment2(
     folder: Path, campaign: Campaign, assignment: Assignment, finish: dict[str, dt.date | None]
 ) -> Path:
     """Write 附件2 as a government-style table: title, borders, 仿宋, totals, A4 landscape."""
-    import xlsxwriter
-
     path = Path(folder) / FILENAME
     rows = attachment2_rows(campaign, assignment, finish)
     title = table_title(campaign.settings.name)
-    book = xlsxwriter.Workbook(str(path))
+    with workbook(path) as book:
+        _fill(book, title, rows)
+    return path
+
+
+def _fill(book, title: str, rows: list[list[object]]) -> None:
     sheet = book.add_worksheet("大走访活动安排表")
     f = Formats(book)
     widths = column_widths(HEADERS, rows, limits={5: 44})
     for j, width in enumerate(widths):
         sheet.set_column(j, j, width)
-    sheet.write(0, 0, "附件2", f.tag)
-    sheet.merge_range(1, 0, 1, len(HEADERS) - 1, title, f.title)
+    sheet.write_string(0, 0, "附件2", f.tag)
+    sheet.merge_range(1, 0, 1, len(HEADERS) - 1, "", f.title)
+    sheet.write_string(1, 0, title, f.title)
     sheet.set_row(1, 36)
-    sheet.write_row(2, 0, HEADERS, f.header)
+    write_cells(sheet, 2, HEADERS, f.header)
     sheet.set_row(2, 30)
     numbers = {6, 7, 8, 9, 10}
     for i, row in enumerate(rows, start=3):
         for j, value in enumerate(row):
             fmt = f.number if j in numbers else (f.text if j == 5 else f.centre)
-            sheet.write(i, j, value, fmt)
+            write_cell(sheet, i, j, value, fmt)
         sheet.set_row(i, row_height(row, widths))
     last = 3 + len(rows)
-    sheet.merge_range(last, 0, last, 5, "合计", f.total)
+    sheet.merge_range(last, 0, last, 5, "", f.total)
+    sheet.write_string(last, 0, "合计", f.total)
     for j in (6, 7, 8, 9, 10):
         sheet.write_number(last, j, sum(r[j] for r in rows), f.number)
-    sheet.write(last, 11, "", f.centre)
+    sheet.write_blank(last, 11, None, f.centre)
     setup_a4_landscape(sheet, header_row=2, title=title)
-    book.close()
-    return path

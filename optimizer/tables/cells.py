@@ -10,6 +10,11 @@ import unicodedata
 from optimizer.model import OutcomeStatus, RequestCategory, TargetType, Window
 
 LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")
+#: An id (of a target or a cadre): letters of any script, digits, ``_``, ``.`` and ``-``, at
+#: most 64 characters, starting with a letter or digit and not ending with a dot. Ids name
+#: files and folders and travel in links, so nothing else is accepted.
+ID_PATTERN = re.compile(r"[^\W_][\w.\-]{0,63}")
+ID_EXPECTED = "字母、数字、汉字及 _ . -，以字母、数字或汉字开头，最长 64 个字符"
 
 TYPE_ALIASES: dict[str, TargetType] = {
     **{t.value: t for t in TargetType},
@@ -80,6 +85,15 @@ class CellError(ValueError):
 def fold(text: str) -> str:
     """全角 → 半角, trimmed, lower case."""
     return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def parse_id(text: str) -> str:
+    """An id as written (trimmed), if it keeps to ``ID_PATTERN``."""
+    ident = text.strip()
+    if not ID_PATTERN.fullmatch(ident) or ident.endswith("."):
+        shown = ident if len(ident) <= 40 else ident[:40] + "…"
+        raise CellError(f"编号「{shown!r}」含有不允许的字符或过长", ID_EXPECTED)
+    return ident
 
 
 def parse_float(text: str) -> float:

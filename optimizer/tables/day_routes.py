@@ -6,6 +6,7 @@ from pathlib import Path
 
 from optimizer.model import Campaign, Plan, hhmm
 from optimizer.privacy import display_name
+from optimizer.tables.files import workbook
 from optimizer.tables.xlsx import Formats, column_widths, setup_a4_landscape
 
 FILENAME = "日路线.xlsx"
@@ -54,10 +55,13 @@ def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object
 
 def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
     """Write 日路线.xlsx (names masked; no phone numbers)."""
-    import xlsxwriter
-
     path = Path(folder) / FILENAME
-    book = xlsxwriter.Workbook(str(path), {"strings_to_urls": False})  # shared strings: faster
+    with workbook(path, strings_to_urls=False) as book:  # shared strings: faster
+        _fill(book, campaign, plan)
+    return path
+
+
+def _fill(book, campaign: Campaign, plan: Plan) -> None:
     f = Formats(book)
     rows_by_day = day_route_rows(campaign, plan)
     for day in sorted(rows_by_day):
@@ -68,8 +72,10 @@ def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
         widths = column_widths(HEADERS, rows, limits={ADDRESS_COLUMN: 30})
         for j, width in enumerate(widths):
             sheet.set_column(j, j, width)
-        sheet.merge_range(0, 0, 0, len(HEADERS) - 1, title, f.title)
-        sheet.write_row(1, 0, HEADERS, f.header)
+        sheet.merge_range(0, 0, 0, len(HEADERS) - 1, "", f.title)
+        sheet.write_string(0, 0, title, f.title)
+        for j, head in enumerate(HEADERS):
+            sheet.write_string(1, j, head, f.header)
         # Typed writes: the generic ``write`` tests every string against URL and formula
         # patterns, which costs more than the rest of this workbook.
         styles = [
@@ -82,6 +88,4 @@ def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
                 write(i, j, value, styles[j])
         setup_a4_landscape(sheet, header_row=1, title=title)
     if not rows_by_day:
-        book.add_worksheet("无路线").write(0, 0, "没有安排路线")
-    book.close()
-    return path
+        book.add_worksheet("无路线").write_string(0, 0, "没有安排路线")

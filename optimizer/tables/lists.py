@@ -7,12 +7,12 @@ ones a city department answers for), in the columns documented in ``PLATFORM_COL
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
 from optimizer.model import RESPONSIBILITY_ZH, SUBJECT_ZH, Campaign
 from optimizer.privacy import display_name
+from optimizer.tables.files import sheet_name, workbook, write_cell, write_cells, write_csv
 from optimizer.tables.xlsx import Formats, column_widths, row_height, setup_a4_landscape
 
 NO_PROBLEM_FILE = "附件5_无问题群众清单.xlsx"
@@ -158,37 +158,38 @@ def write_list(
 ) -> Path:
     """A printable list in the style of 附件2: title, borders, 仿宋, A4 landscape. Without
     ``title_row`` the header is the first row (for machine import)."""
-    import xlsxwriter
+    with workbook(path) as book:
+        _fill_list(book, title, headers, rows, wide, title_row)
+    return path
 
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet(title[:31])
+
+def _fill_list(book, title: str, headers, rows, wide, title_row: bool) -> None:
+    sheet = book.add_worksheet(sheet_name(title))
     f = Formats(book)
     widths = column_widths(headers, rows, limits=wide)
     for j, width in enumerate(widths):
         sheet.set_column(j, j, width)
     top = 1 if title_row else 0
     if title_row:
-        sheet.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
+        sheet.merge_range(0, 0, 0, len(headers) - 1, "", f.title)
+        sheet.write_string(0, 0, title, f.title)
         sheet.set_row(0, 32)
-    sheet.write_row(top, 0, headers, f.header)
+    write_cells(sheet, top, headers, f.header)
     for i, row in enumerate(rows, start=top + 1):
         for j, value in enumerate(row):
-            sheet.write(i, j, value, f.number if isinstance(value, int) else f.text)
+            write_cell(sheet, i, j, value, f.number if isinstance(value, int) else f.text)
         sheet.set_row(i, row_height(row, widths))
     if not rows and title_row:
-        sheet.merge_range(top + 1, 0, top + 1, len(headers) - 1, "（无）", f.centre)
+        sheet.merge_range(top + 1, 0, top + 1, len(headers) - 1, "", f.centre)
+        sheet.write_string(top + 1, 0, "（无）", f.centre)
     setup_a4_landscape(sheet, header_row=top, title=title)
-    book.close()
-    return path
 
 
 def write_platform(folder: Path, rows: list[list]) -> tuple[Path, Path]:
     """The platform export as UTF-8 CSV (with BOM, for Excel) and XLSX."""
-    csv_path = Path(folder) / f"{PLATFORM_FILE}.csv"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(PLATFORM_COLUMNS)
-        writer.writerows(rows)
+    csv_path = write_csv(
+        Path(folder) / f"{PLATFORM_FILE}.csv", PLATFORM_COLUMNS, rows, encoding="utf-8-sig"
+    )
     xlsx_path = write_list(
         Path(folder) / f"{PLATFORM_FILE}.xlsx",
         "市平台转办事项",

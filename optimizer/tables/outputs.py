@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 from optimizer.model import Area, Assignment, Campaign, Plan, hhmm
+from optimizer.tables.files import write_csv
 
 ROUTE_COLUMNS = [
     "plan_version",
@@ -23,14 +23,8 @@ ROUTE_COLUMNS = [
 
 def write_assignment_csv(folder: Path, assignment: Assignment) -> Path:
     """``target_id,cadre_id,area_id``, one row per target, areas in cadre order."""
-    path = Path(folder) / "assignment.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["target_id", "cadre_id", "area_id"])
-        for area in assignment.areas:
-            for tid in area.target_ids:
-                writer.writerow([tid, area.cadre_id, area.id])
-    return path
+    rows = ([tid, area.cadre_id, area.id] for area in assignment.areas for tid in area.target_ids)
+    return write_csv(Path(folder) / "assignment.csv", ["target_id", "cadre_id", "area_id"], rows)
 
 
 def route_rows(campaign: Campaign, plan: Plan) -> list[list[object]]:
@@ -56,16 +50,7 @@ def route_rows(campaign: Campaign, plan: Plan) -> list[list[object]]:
 
 def write_routes_csv(path: Path, campaign: Campaign, plan: Plan) -> Path:
     """The contract's routes.csv: one row per planned stop."""
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(ROUTE_COLUMNS)
-        writer.writerows(route_rows(campaign, plan))
-    return Path(path)
-
-
-def write_json(path: Path, data: dict) -> Path:
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return Path(path)
+    return write_csv(Path(path), ROUTE_COLUMNS, route_rows(campaign, plan))
 
 
 def read_assignment_csv(path: Path) -> Assignment:
@@ -82,19 +67,16 @@ OUTCOME_COLUMNS = ["target_id", "day", "status", "time", "cadre_id", "category",
 
 def write_outcomes_csv(path: Path, outcomes) -> Path:
     """An outcomes file as a field office would hand it in (the contract's columns)."""
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(OUTCOME_COLUMNS)
-        for o in outcomes:
-            writer.writerow(
-                [
-                    o.target_id,
-                    o.day,
-                    o.status.value,
-                    "" if o.time_min is None else hhmm(o.time_min),
-                    o.cadre_id or "",
-                    str(o.category) if o.category else "",
-                    o.request,
-                ]
-            )
-    return Path(path)
+    rows = (
+        [
+            o.target_id,
+            o.day,
+            o.status.value,
+            "" if o.time_min is None else hhmm(o.time_min),
+            o.cadre_id or "",
+            str(o.category) if o.category else "",
+            o.request,
+        ]
+        for o in outcomes
+    )
+    return write_csv(Path(path), OUTCOME_COLUMNS, rows)

@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from optimizer.tables.files import sheet_name, workbook, write_cells, write_text
 from optimizer.tables.xlsx import Formats, column_widths
 
 SUBJECT_COLOURS = ("#00897b", "#3949ab", "#d81b60", "#fb8c00", "#43a047", "#8e24aa", "#757575")
@@ -167,24 +168,26 @@ def render_html(r: WeekReport) -> str:
 
 
 def _sheet(book, f, name: str, headers: list[str], rows) -> None:
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(sheet_name(name))
     rows = [list(row) for row in rows]
     for j, width in enumerate(column_widths(headers, rows, limits={3: 40})):
         sheet.set_column(j, j, width)
-    sheet.write_row(0, 0, headers, f.header)
+    write_cells(sheet, 0, headers, f.header)
     for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, row, f.text)
+        write_cells(sheet, i, row, f.text)
 
 
 def write_report(folder: Path, r: WeekReport) -> tuple[Path, Path]:
     """``周调度_第N周.xlsx`` and ``周调度_第N周.html`` in ``folder``."""
-    import xlsxwriter
-
     folder.mkdir(parents=True, exist_ok=True)
-    html_path = folder / f"周调度_第{r.week}周.html"
-    html_path.write_text(render_html(r), encoding="utf-8")
+    html_path = write_text(folder / f"周调度_第{r.week}周.html", render_html(r))
     xlsx_path = folder / f"周调度_第{r.week}周.xlsx"
-    book = xlsxwriter.Workbook(str(xlsx_path))
+    with workbook(xlsx_path) as book:
+        _fill_report(book, r)
+    return xlsx_path, html_path
+
+
+def _fill_report(book, r: WeekReport) -> None:
     f = Formats(book)
     overview = [
         ("活动", r.campaign),
@@ -215,5 +218,3 @@ def write_report(folder: Path, r: WeekReport) -> tuple[Path, Path]:
     _sheet(book, f, "诉求集中区域", ["村/社区·网格", "诉求数", "最多的类别"], r.hot_places)
     _sheet(book, f, "诉求集中群体", ["群体", "诉求数", "每百户（家）"], r.hot_groups)
     _sheet(book, f, "电话抽查", ["项目", "数量"], list(r.spot_checks.items()))
-    book.close()
-    return xlsx_path, html_path

@@ -12,6 +12,7 @@ from optimizer.tables.cells import (
     parse_bool,
     parse_days,
     parse_float,
+    parse_id,
     parse_int,
     parse_type,
     parse_types,
@@ -57,6 +58,17 @@ class RowReader:
             self.problem(name, f"{what}为空", f"非空的{what}")
         return text
 
+    def ident(self, name: str = "id") -> str:
+        """A required id that keeps to the id character set (``cells.ID_PATTERN``)."""
+        text = self.required(name, "编号")
+        if not text:
+            return text
+        try:
+            return parse_id(text)
+        except CellError as e:
+            self.problem(name, e.message, e.expected)
+            return ""
+
     def point(self, lat_name: str, lon_name: str) -> tuple[float, float] | None:
         """A WGS-84 point in China; swapped or out-of-range values are problems."""
         before = len(self.problems)
@@ -79,7 +91,7 @@ class RowReader:
 
 def read_target(r: RowReader, settings: Settings) -> Target | None:
     """One target row, or None when the row has problems."""
-    ident = r.required("id", "编号")
+    ident = r.ident()
     village = r.required("village", "村/社区")
     kind = r.get("type", parse_type, TargetType.HOUSEHOLD)
     point = r.point("lat", "lon")
@@ -154,7 +166,7 @@ def _cadre_place(r: RowReader, town: TownIndex) -> tuple[str, str]:
 
 def read_cadre(r: RowReader, settings: Settings | None, town: TownIndex) -> Cadre | None:
     """One cadre row, or None when the row has problems."""
-    ident, name = r.required("id", "编号"), r.required("name", "姓名")
+    ident, name = r.ident(), r.required("name", "姓名")
     village, grid = _cadre_place(r, town)
     has_base = bool(r.text("base_lat") or r.text("base_lon"))
     base = r.point("base_lat", "base_lon") if has_base else None

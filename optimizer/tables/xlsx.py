@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from optimizer.tables.files import header_text
+
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 
@@ -76,4 +78,4 @@ def setup_a4_landscape(sheet, header_row: int, title: str) -> None:
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.center_horizontally()
     sheet.set_footer(f'&C&"{BODY_FONT}"第 &P 页 共 &N 页')
-    sheet.set_header(f'&R&"{BODY_FONT}"{title}')
+    sheet.set_header(f'&R&"{BODY_FONT}"{header_text(title)}')

@@ -98,6 +98,32 @@ def test_offline_day_map_in_chromium(browser, planned):
     page.close()
 
 
+def test_gcj02_in_javascript_matches_python(browser, planned):
+    """The phone's "where am I" shift (JavaScript) equals ``maps.coords`` on 500 points."""
+    import numpy as np
+
+    from maps.coords import wgs84_to_gcj02
+
+    campaign, _, plan, folder = planned
+    path = folder / "gcj.html"
+    path.write_text(to_html(render_day_map(campaign, plan.routes[0]), offline=True), "utf-8")
+    page, errors, _ = open_page(browser, path)
+    rng = np.random.default_rng(3)
+    lat = np.concatenate([rng.uniform(18, 54, 490), [51.5, 35.0, 0.5, 60, 20, 30, 40, 45, 25, 33]])
+    lon = np.concatenate(
+        [rng.uniform(74, 135, 490), [-0.1, 117.0, 100, 100, 0, 140, 72, 73, 136, 120]]
+    )
+    shifted = page.evaluate(
+        "pts => pts.map(p => ZF.gcj02(p[0], p[1]))", np.column_stack([lat, lon]).tolist()
+    )
+    want_lat, want_lon = wgs84_to_gcj02(lat, lon)
+    got = np.array(shifted)
+    assert np.abs(got[:, 0] - want_lat).max() < 1e-9
+    assert np.abs(got[:, 1] - want_lon).max() < 1e-9
+    assert errors == []
+    page.close()
+
+
 def test_offline_overview_in_chromium(browser, planned):
     """The overview opens offline with its layers and legend, quickly, with no console errors."""
     campaign, assignment, _, folder = planned

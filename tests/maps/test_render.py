@@ -26,28 +26,31 @@ def planned(tmp_path_factory):
     return campaign, assignment, plan, route
 
 
-def stop_markers(m: folium.Map) -> list[folium.Marker]:
-    return [
-        child
-        for child in m._children.values()
-        if isinstance(child, folium.Marker) and "zf-stop" in child.icon.options.get("html", "")
-        if getattr(child, "icon", None) is not None
-    ]
-
-
 def test_markers_follow_the_route(planned):
-    """One numbered marker per stop, numbered 1..n in visiting order at the stops' places."""
+    """One numbered stop per planned stop, numbered 1..n in visiting order at its place."""
     campaign, _, _, route = planned
     tiles = get_tiles("amap")
     m = render_day_map(campaign, route, tiles=tiles)
-    markers = stop_markers(m)
-    assert len(markers) == len(route.stops)
-    numbers = [int(re.search(r">(\d+)<", mk.icon.options["html"]).group(1)) for mk in markers]
-    assert numbers == list(range(1, len(route.stops) + 1))
+    markers = m.island["route"]["stops"]
+    assert [s["n"] for s in markers] == list(range(1, len(route.stops) + 1))
+    assert [s["target_id"] for s in markers] == [s.target_id for s in route.stops]
     targets = campaign.target_index()
     for marker, stop in zip(markers, route.stops, strict=True):
         lat, lon = tiles.to_map(targets[stop.target_id].lat, targets[stop.target_id].lon)
-        assert marker.location == pytest.approx([float(lat), float(lon)])
+        assert [marker["lat"], marker["lon"]] == pytest.approx([float(lat), float(lon)])
+
+
+def test_folium_holds_no_campaign_text(planned):
+    """No name, address, id or village of the campaign is inside folium's element tree: it
+    reaches the page only through the data island (branca compiles element output)."""
+    campaign, assignment, _, route = planned
+    for m in (render_day_map(campaign, route), render_overview(campaign, assignment)):
+        m.island.clear()  # what is left is folium's own tree
+        page = m.get_root().render()
+        texts = {t.address for t in campaign.targets if t.address}
+        texts |= {t.village for t in campaign.targets} | {c.id for c in campaign.cadres}
+        texts |= {campaign.settings.name}
+        assert not [t for t in texts if t in page]
 
 
 def test_bounds_contain_every_stop(planned):
@@ -90,6 +93,8 @@ def test_overview_layers_and_status(planned):
     m = render_overview(campaign, assignment, states=states, requests=[(ids[0], 1), (ids[0], 3)])
     names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
     assert "责任区 / areas" in names and "村/社区名称" in names
+    assert len(m.island["areas"]) == sum(1 for a in assignment.areas if a.target_ids)
+    assert len(m.island["points"]["visited"]["at"]) == 1
     assert any(n.startswith("已走访（1）") for n in names) and any(
         n.startswith("待走访") for n in names
     )

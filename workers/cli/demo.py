@@ -9,8 +9,11 @@ from typing import Annotated
 
 import typer
 
+from optimizer.errors import ZoufangError
 from workers.cli.app import app, out
 from workers.cli.inputs import Town
+
+DEMO_MARKER = ".zoufang-demo"
 
 
 @app.command()
@@ -27,8 +30,15 @@ def demo(
     from workers import jobs
 
     campaign_dir = Path(out_dir) / "campaign"
-    shutil.rmtree(campaign_dir, ignore_errors=True)  # the demo's own folder, rebuilt every run
+    if campaign_dir.exists():
+        # Rebuilt every run, but only a folder the demo made itself (it leaves a marker).
+        if not (campaign_dir / DEMO_MARKER).is_file():
+            raise ZoufangError(
+                f"{campaign_dir} 已存在且不是演示生成的文件夹，未做任何改动；请换一个输出文件夹"
+            )
+        shutil.rmtree(campaign_dir)
     write_sample(campaign_dir, generate_sample(town.value, targets, seed))
+    (campaign_dir / DEMO_MARKER).write_text("zoufang demo\n", encoding="utf-8")
     out.print(f"[bold]1. 样例活动[/bold] {campaign_dir}（{SYNTHETIC_NOTE}）")
     result = jobs.plan_campaign(campaign_dir)
     s = result.summary

@@ -1,0 +1,177 @@
+/* zoufang maps: draws a page's data island on a Leaflet map.
+ *
+ * Campaign text (names, addresses, ids, village and grid names) never passes through a
+ * template: the page carries it as JSON in <script type="application/json" id="zf-data">,
+ * already HTML-escaped where it is shown as HTML, and this file, which is static, draws it.
+ * ES5 only: the browsers inside 企业微信/钉钉 and old Android webviews run it.
+ */
+(function () {
+  "use strict";
+  var ZF = (window.ZF = {});
+  var island = null;
+
+  ZF.data = function () {
+    if (island === null) {
+      var el = document.getElementById("zf-data");
+      island = el ? JSON.parse(el.textContent) : {};
+    }
+    return island;
+  };
+
+  function part(key) {
+    var value = ZF.data()[key];
+    return value === undefined ? null : value;
+  }
+
+  /* WGS-84 -> GCJ-02, the same published approximation as maps/coords.py (a test holds
+   * the two together); outside China a point is returned unchanged. */
+  var KRASOVSKY_A = 6378245.0;
+  var KRASOVSKY_EE = 0.00669342162296594323;
+
+  function offsetLat(x, y) {
+    var pi = Math.PI;
+    var v = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    v += ((20.0 * Math.sin(6.0 * x * pi) + 20.0 * Math.sin(2.0 * x * pi)) * 2.0) / 3.0;
+    v += ((20.0 * Math.sin(y * pi) + 40.0 * Math.sin((y / 3.0) * pi)) * 2.0) / 3.0;
+    v += ((160.0 * Math.sin((y / 12.0) * pi) + 320.0 * Math.sin((y * pi) / 30.0)) * 2.0) / 3.0;
+    return v;
+  }
+
+  function offsetLon(x, y) {
+    var pi = Math.PI;
+    var v = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    v += ((20.0 * Math.sin(6.0 * x * pi) + 20.0 * Math.sin(2.0 * x * pi)) * 2.0) / 3.0;
+    v += ((20.0 * Math.sin(x * pi) + 40.0 * Math.sin((x / 3.0) * pi)) * 2.0) / 3.0;
+    v += ((150.0 * Math.sin((x / 12.0) * pi) + 300.0 * Math.sin((x / 30.0) * pi)) * 2.0) / 3.0;
+    return v;
+  }
+
+  ZF.inChina = function (lat, lon) {
+    return lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271;
+  };
+
+  ZF.gcj02 = function (lat, lon) {
+    if (!ZF.inChina(lat, lon)) return [lat, lon];
+    var x = lon - 105.0;
+    var y = lat - 35.0;
+    var rad = (lat / 180.0) * Math.PI;
+    var magic = 1.0 - KRASOVSKY_EE * Math.sin(rad) * Math.sin(rad);
+    var sqrtMagic = Math.sqrt(magic);
+    var dLat =
+      (offsetLat(x, y) * 180.0) / (((KRASOVSKY_A * (1 - KRASOVSKY_EE)) / (magic * sqrtMagic)) * Math.PI);
+    var dLon = (offsetLon(x, y) * 180.0) / ((KRASOVSKY_A / sqrtMagic) * Math.cos(rad) * Math.PI);
+    return [lat + dLat, lon + dLon];
+  };
+
+  /* Every map: plain-text attribution prefix (Leaflet's default shows a flag). */
+  ZF.init = function (map) {
+    if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
+  };
+
+  ZF.box = function (map, key) {
+    var spec = part("boxes")[key];
+    var control = L.control({ position: spec.position });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "zf-box " + (spec.cls || ""));
+      div.innerHTML = spec.html; /* escaped by the page's writer */
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+  };
+
+  function markerIcon(html, size, anchor, cls) {
+    return L.divIcon({ html: html, iconSize: size, iconAnchor: anchor, className: cls });
+  }
+
+  /* A day map's route: the line, the base, and numbered stops (popups pre-escaped). */
+  ZF.route = function (layer) {
+    var route = part("route");
+    L.polyline(route.line, { color: "#c0392b", weight: 4, opacity: 0.8, className: "zf-route" }).addTo(layer);
+    L.marker(route.base, {
+      icon: markerIcon('<div class="zf-base">出发</div>', [34, 34], [17, 17], "zf-base-icon"),
+    })
+      .bindTooltip("出发点 / 返回点")
+      .addTo(layer);
+    for (var i = 0; i < route.stops.length; i++) {
+      var s = route.stops[i];
+      var html = '<div class="zf-stop ' + s.kind + '">' + s.n + "</div>";
+      L.marker([s.lat, s.lon], { icon: markerIcon(html, [30, 30], s.anchor, "zf-stop-icon") })
+        .bindPopup(s.popup, { maxWidth: 280 })
+        .addTo(layer);
+    }
+  };
+
+  /* Overview: areas as outlines (or a point), each with its tooltip. */
+  ZF.areas = function (layer) {
+    var areas = part("areas");
+    for (var i = 0; i < areas.length; i++) {
+      var a = areas[i];
+      var shape =
+        a.hull.length >= 3
+          ? L.polygon(a.hull, { color: a.colour, weight: 1.5, fill: true, fillOpacity: 0.12 })
+          : L.circleMarker(a.hull[0], { radius: 8, color: a.colour });
+      shape.bindTooltip(a.label).addTo(layer);
+    }
+  };
+
+  /* Overview: targets of one status as small dots on the canvas. */
+  ZF.points = function (layer, key) {
+    var group = part("points")[key];
+    var style = { radius: 3, weight: 0, fill: true, fillColor: group.colour, fillOpacity: 0.85 };
+    for (var i = 0; i < group.at.length; i++) {
+      L.circleMarker(group.at[i], style).addTo(layer);
+    }
+  };
+
+  /* Overview: village or grid names. */
+  ZF.labels = function (layer, key) {
+    var labels = part("labels")[key];
+    for (var i = 0; i < labels.length; i++) {
+      var l = labels[i];
+      L.marker(l.at, {
+        icon: markerIcon('<div class="zf-label">' + l.html + "</div>", [80, 18], [40, 9], ""),
+        interactive: false,
+      }).addTo(layer);
+    }
+  };
+
+  /* Overview: requests per grid, a circle sized by count, with its popup. */
+  ZF.requests = function (layer) {
+    var circles = part("requests");
+    for (var i = 0; i < circles.length; i++) {
+      var c = circles[i];
+      L.circleMarker(c.at, { radius: c.radius, color: c.colour, weight: 2, fill: true, fillOpacity: 0.35 })
+        .bindPopup(c.popup, { maxWidth: 220 })
+        .addTo(layer);
+    }
+  };
+
+  /* "Where am I": the phone's position (GPS is WGS-84, shifted onto GCJ-02 tiles). */
+  ZF.locate = function (map) {
+    var gcj = !!part("gcj02");
+    var mark = null;
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "zf-locate");
+      div.title = "我的位置";
+      div.innerHTML = "◎";
+      L.DomEvent.on(div, "click", function (e) {
+        L.DomEvent.stop(e);
+        map.locate({ enableHighAccuracy: true, timeout: 15000 });
+      });
+      return div;
+    };
+    control.addTo(map);
+    map.on("locationfound", function (e) {
+      var p = gcj ? ZF.gcj02(e.latlng.lat, e.latlng.lng) : [e.latlng.lat, e.latlng.lng];
+      if (mark) map.removeLayer(mark);
+      mark = L.circleMarker(p, { radius: 9, color: "#fff", weight: 3, fillColor: "#1e88e5", fillOpacity: 1 }).addTo(map);
+      map.setView(p, Math.max(map.getZoom(), 16));
+    });
+    map.on("locationerror", function () {
+      L.popup().setLatLng(map.getCenter()).setContent("无法获取位置").openOn(map);
+    });
+  };
+})();

@@ -1,0 +1,79 @@
+"""Campaign text never becomes template source, and ids never become paths.
+
+A Jinja payload without quotes (it would survive ``tojson``) sits in every text field that
+reaches a map; planning with maps and re-rendering must neither run it (it would create a
+folder named by the payload in the working directory) nor crash on ``{#``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import CADRES, TARGETS, TOML, write_folder
+
+ZOUFANG = [sys.executable, "-m", "workers"]
+# Creates the folder ``zfmarker`` in the working directory if ever evaluated by Jinja.
+RUNS = "{{lipsum.__globals__.os.mkdir(dict(zfmarker=1)|first)}}"
+COMMENT = "{# 不是注释"
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*ZOUFANG, *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def payload_town(folder: Path, comment: str = COMMENT) -> Path:
+    targets = TARGETS.replace("张三明", f"张{RUNS}").replace("王记超市", f"王记{comment}超市")
+    targets = targets.replace(",1网格,", f",1网格{comment},").replace("高桥村", f"高桥{RUNS}村")
+    cadres = CADRES.replace("高桥村", f"高桥{RUNS}村").replace("1网格", f"1网格{comment}")
+    cadres = cadres.replace("刘一", f"刘{RUNS}").replace("网格员", f"网格员{comment}")
+    toml = TOML.replace('name = "测试镇大走访"', f'name = "测试{RUNS}{comment}镇大走访"')
+    folder = write_folder(folder, targets, cadres, toml)
+    # An address column full of payloads.
+    lines = (folder / "targets.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] += ",address"
+    lines[1:] = [f"{line},{RUNS}{comment}<img src=x onerror=alert(1)>" for line in lines[1:]]
+    (folder / "targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("comment", ["", COMMENT], ids=["expression", "comment"])
+def test_jinja_in_campaign_text_never_runs(tmp_path, comment):
+    """plan (with maps) and maps: exit 0, the payload is shown as text, nothing ran."""
+    town = payload_town(tmp_path / "town", comment)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    result = run(work, "plan", str(town), "--time-limit", "0.05", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    result = run(work, "maps", str(town), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert not (work / "zfmarker").exists() and not (town / "zfmarker").exists()
+    pages = list((town / "out" / "maps").rglob("*.html"))
+    assert len(pages) >= 2
+    overview = (town / "out" / "maps" / "overview.html").read_text(encoding="utf-8")
+    assert "lipsum.__globals__" in overview  # shown, as data
+    assert "<img src=x" not in "".join(p.read_text(encoding="utf-8") for p in pages)
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "../..", "/tmp/zf", "a/b", "C1\\x", " ", "C:1"])
+def test_unsafe_cadre_ids_are_input_errors(tmp_path, bad):
+    """A cadre id that is a path (or holds path characters) is exit 2 with row and column."""
+    town = write_folder(tmp_path / "town", cadres=CADRES.replace("C3,", f"{bad},"))
+    result = run(tmp_path, "validate", str(town))
+    assert result.returncode == 2
+    assert "cadres.csv 第4行" in result.stderr and "编号" in result.stderr
+
+
+def test_maps_never_delete_what_we_did_not_write(tmp_path):
+    """Re-rendering removes only day maps of days no longer planned, never other files."""
+    town = write_folder(tmp_path / "town")
+    assert (
+        run(tmp_path, "plan", str(town), "--time-limit", "0.05", "--workers", "1").returncode == 0
+    )
+    keep = town / "out" / "maps" / "C1" / "notes.txt"
+    keep.write_text("mine", encoding="utf-8")
+    assert run(tmp_path, "maps", str(town), "--workers", "1").returncode == 0
+    assert keep.read_text(encoding="utf-8") == "mine"
