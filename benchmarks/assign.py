@@ -28,12 +28,13 @@ from scipy.cluster.vq import kmeans2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.areas import sector_of_type
-from optimizer.assign import assign_areas
-from optimizer.metrics import assignment_figures, mean_distance_to_centre, rule_violations
-from optimizer.model import TargetType
+from optimizer.assign.figures import assignment_figures, mean_distance_to_centre
+from optimizer.assign.instance import sector_of_type
+from optimizer.assign.solve import assign_areas
+from optimizer.domain.codes import TargetType
+from optimizer.domain.pairing import assignment_violations as rule_violations
+from optimizer.inputs import read_campaign
 from optimizer.sample import generate_sample, write_sample
-from optimizer.tables import read_campaign
 from optimizer.travel import project_m
 from optimizer.workload import town_origin
 

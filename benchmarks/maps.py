@@ -21,11 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from maps import fetch_assets
+from maps import fetch_assets, get_tiles
+from maps.assets import DEFAULT_DIR
+from optimizer.inputs import read_campaign
 from optimizer.sample import generate_sample, write_sample
-from optimizer.tables import read_campaign
-from workers.jobs import plan_campaign
-from workers.mapping import render_maps, render_overview_file
+from workers.commands.maps import render_maps, render_overview_file
+from workers.commands.plan import plan_campaign
 from workers.store import Store
 
 BLANK_TILE = base64.b64decode(
@@ -88,7 +89,9 @@ def main() -> None:
             f"max {max(sizes) / 1024:.0f} KB (target ≤ 100 KB, assets not inlined)"
         )
         started = time.perf_counter()
-        overview = render_overview_file(store, campaign_id, 1, out, "amap", offline=True)
+        overview = render_overview_file(
+            store, campaign_id, 1, out, get_tiles("amap"), offline=True, assets=DEFAULT_DIR
+        )
         built = time.perf_counter() - started
         opened = open_in_chromium(overview)
         print(

@@ -15,9 +15,10 @@ import numpy as np
 from pyvrp import Model
 from pyvrp.stop import MaxRuntime
 
-from optimizer.model import CadrePlan
-from optimizer.problem import RouteProblem
-from optimizer.route import FRONT_LOAD_S, PRIORITY_LATE_S, timed_routes
+from optimizer.domain.model import CadrePlan
+from optimizer.route.ortools_model import FRONT_LOAD_S, PRIORITY_LATE_S
+from optimizer.route.problem import RouteProblem
+from optimizer.route.search import timed_routes
 
 
 def solve_pyvrp(p: RouteProblem, time_limit_s: float, seed: int = 1) -> CadrePlan:

@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, delete, select
 
+from optimizer.inputs import read_campaign
+from optimizer.outputs.routes import write_outcomes_csv
 from optimizer.sample import generate_sample, write_sample
-from optimizer.simulate import Field, simulate_day
-from optimizer.tables import read_campaign
-from optimizer.tables.outputs import write_outcomes_csv
-from workers.simulation import simulate_campaign
+from optimizer.sample.field import Field, simulate_day
+from workers.commands.simulation import simulate_campaign
 from workers.store import Store, schema
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,11 +30,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.pyvrp_peer import solve_pyvrp
-from optimizer.assign import assign_areas
-from optimizer.problem import cadre_problems
-from optimizer.route import SearchSettings, solve_routes
+from optimizer.assign.solve import assign_areas
+from optimizer.inputs import read_campaign
+from optimizer.replan import first_problems
+from optimizer.route.ortools_model import SearchSettings
+from optimizer.route.search import solve_routes
 from optimizer.sample import generate_sample, write_sample
-from optimizer.tables import read_campaign
 from optimizer.travel import travel_model
 
 ENGINES = {
@@ -52,7 +53,8 @@ def sample_problems(count: int, seed: int, folder: Path):
         path = write_sample(folder / town, generate_sample(town, 15_000, seed))
         campaign = read_campaign(path)
         assignment = assign_areas(campaign, seed=seed)
-        every = cadre_problems(campaign, assignment, travel_model(campaign.settings.travel))
+        model = travel_model(campaign.settings.travel)
+        every = first_problems(campaign, assignment, [], 0, model)
         every = [p for p in every if p.size]
         rng = np.random.default_rng(seed)
         problems += [every[i] for i in rng.choice(len(every), count // 2, replace=False)]

@@ -25,7 +25,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.route import DEFAULT_SEARCH
+from optimizer.route.ortools_model import DEFAULT_SEARCH
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "solomon"
 INSTANCES = "C101,C201,R101,R201,RC101,RC201,R112,RC208"

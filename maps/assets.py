@@ -2,8 +2,9 @@
 
 ``zoufang assets`` downloads the tarball from the npm registry (``ZOUFANG_NPM_REGISTRY``; a
 mirror such as https://registry.npmmirror.com works from China), checks its sha512 against
-``assets.lock.json`` and keeps the listed files under ``ZOUFANG_ASSETS`` (default
-``~/.cache/zoufang/assets``). An offline map inlines them, so it opens with no network but tiles.
+``assets.lock.json`` and keeps the listed files in the assets folder (``ZOUFANG_ASSETS``,
+default ``~/.cache/zoufang/assets``); the command line passes both. An offline map inlines
+them, so it opens with no network but tiles.
 """
 
 from __future__ import annotations
@@ -12,29 +13,24 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 import tarfile
 import urllib.request
 from pathlib import Path
 
-from optimizer.errors import ZoufangError
+from optimizer.domain.errors import ZoufangError
 
 LOCK = Path(__file__).with_name("assets.lock.json")
-REGISTRY_ENV = "ZOUFANG_NPM_REGISTRY"
-DIR_ENV = "ZOUFANG_ASSETS"
+DEFAULT_DIR = Path.home() / ".cache" / "zoufang" / "assets"
+DEFAULT_REGISTRY = "https://registry.npmjs.org"
 
 
 def _lock() -> list[dict]:
     return json.loads(LOCK.read_text(encoding="utf-8"))["packages"]
 
 
-def assets_dir() -> Path:
-    return Path(os.environ.get(DIR_ENV) or Path.home() / ".cache" / "zoufang" / "assets")
-
-
-def _package_dir(pkg: dict) -> Path:
-    return assets_dir() / f"{pkg['name']}-{pkg['version']}"
+def _package_dir(pkg: dict, folder: Path) -> Path:
+    return Path(folder) / f"{pkg['name']}-{pkg['version']}"
 
 
 def cdn_url(name: str, file: str) -> str:
@@ -43,14 +39,12 @@ def cdn_url(name: str, file: str) -> str:
     return pkg["cdn"] + file
 
 
-def fetch_assets(registry: str | None = None) -> list[Path]:
-    """Download, verify and unpack every locked package not already present."""
-    registry = (registry or os.environ.get(REGISTRY_ENV) or "https://registry.npmjs.org").rstrip(
-        "/"
-    )
+def fetch_assets(registry: str = DEFAULT_REGISTRY, folder: Path = DEFAULT_DIR) -> list[Path]:
+    """Download, verify and unpack every locked package not already in ``folder``."""
+    registry = registry.rstrip("/")
     written = []
     for pkg in _lock():
-        target = _package_dir(pkg)
+        target = _package_dir(pkg, folder)
         if all((target / f).is_file() for f in pkg["files"]):
             continue
         url = f"{registry}/{pkg['name']}/-/{pkg['name']}-{pkg['version']}.tgz"
@@ -72,9 +66,9 @@ def fetch_assets(registry: str | None = None) -> list[Path]:
     return written
 
 
-def _local(name: str, file: str) -> Path:
+def _local(name: str, file: str, folder: Path) -> Path:
     pkg = next(p for p in _lock() if p["name"] == name)
-    path = _package_dir(pkg) / "dist" / file
+    path = _package_dir(pkg, folder) / "dist" / file
     if not path.is_file():
         raise ZoufangError(
             "离线地图资源尚未下载：请先运行 zoufang assets / run `zoufang assets` first"
@@ -82,9 +76,9 @@ def _local(name: str, file: str) -> Path:
     return path
 
 
-def _inline_css(name: str, file: str) -> str:
+def _inline_css(name: str, file: str, folder: Path) -> str:
     """The stylesheet with its images as data: URIs."""
-    path = _local(name, file)
+    path = _local(name, file, folder)
     css = path.read_text(encoding="utf-8")
 
     def data_uri(match: re.Match) -> str:
@@ -95,7 +89,7 @@ def _inline_css(name: str, file: str) -> str:
     return re.sub(r"url\((images/[\w\-]+\.png)\)", data_uri, css)
 
 
-def _default_icon_script(name: str) -> str:
+def _default_icon_script(name: str, folder: Path) -> str:
     """Leaflet finds its default marker images next to its stylesheet; inline, point it at
     data: URIs instead (a marker is created with the default icon before ours replaces it)."""
     images = {}
@@ -104,12 +98,12 @@ def _default_icon_script(name: str) -> str:
         ("iconRetinaUrl", "marker-icon-2x.png"),
         ("shadowUrl", "marker-shadow.png"),
     ):
-        encoded = base64.b64encode(_local(name, f"images/{file}").read_bytes()).decode()
+        encoded = base64.b64encode(_local(name, f"images/{file}", folder).read_bytes()).decode()
         images[option] = f"data:image/png;base64,{encoded}"
     return f"\nL.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({json.dumps(images)});"
 
 
-def inline_assets(html: str) -> str:
+def inline_assets(html: str, folder: Path = DEFAULT_DIR) -> str:
     """Replace every CDN script and stylesheet of the locked packages with its contents."""
     for pkg in _lock():
         for file in pkg["files"]:
@@ -117,17 +111,17 @@ def inline_assets(html: str) -> str:
             url = pkg["cdn"] + name
             if name.endswith(".js"):
                 script = (
-                    _local(pkg["name"], name)
+                    _local(pkg["name"], name, folder)
                     .read_text(encoding="utf-8")
                     .replace("</script", "<\\/script")
                 )
                 if pkg["name"] == "leaflet":
-                    script += _default_icon_script(pkg["name"])
+                    script += _default_icon_script(pkg["name"], folder)
                 html = html.replace(f'<script src="{url}"></script>', f"<script>{script}</script>")
             elif name.endswith(".css"):
                 html = html.replace(
                     f'<link rel="stylesheet" href="{url}"/>',
-                    f"<style>{_inline_css(pkg['name'], name)}</style>",
+                    f"<style>{_inline_css(pkg['name'], name, folder)}</style>",
                 )
     if re.search(r'<script src="https?://|<link rel="stylesheet" href="https?://', html):
         raise ZoufangError("离线地图仍引用了网络资源")

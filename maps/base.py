@@ -77,6 +77,17 @@ class LeanMap(folium.Map):
         super().__init__(*args, **kwargs)
         self.island: dict[str, Any] = {}
 
+    def _repr_html_(self, **kwargs) -> str:
+        """In a notebook: the page with its island, in a sandboxed frame."""
+        return (
+            f'<iframe srcdoc="{h(to_html(self))}" sandbox="allow-scripts" '
+            'style="width:100%;height:480px;border:0"></iframe>'
+        )
+
+    def save(self, outfile, close_file: bool = True, **kwargs) -> None:
+        """folium's ``save`` would write the page without its island."""
+        Path(outfile).write_text(to_html(self), encoding="utf-8")
+
 
 class Call(MacroElement):
     """``ZF.<function>(<parent's JS name>[, "<key>"])``: a static call into the library."""
@@ -126,8 +137,9 @@ def add_box(m: LeanMap, key: str, body_html: str, position: str = "topright") ->
     Call("box", key).add_to(m)
 
 
-def to_html(m: LeanMap, offline: bool = False) -> str:
-    """The map as one HTML page; ``offline`` inlines Leaflet (no network but tiles)."""
+def to_html(m: LeanMap, offline: bool = False, assets_dir: Path | None = None) -> str:
+    """The map as one HTML page; ``offline`` inlines Leaflet from ``assets_dir`` (no network
+    but tiles)."""
     page = m.get_root().render()
     if page.count(PLACEHOLDER) != 1:
         raise RuntimeError("the map's data island placeholder is missing or repeated")
@@ -138,4 +150,6 @@ def to_html(m: LeanMap, offline: bool = False) -> str:
     )
     # The page is complete: inserting the island now keeps it out of every template.
     page = page.replace(PLACEHOLDER, island, 1)
-    return inline_assets(page) if offline else page
+    if not offline:
+        return page
+    return inline_assets(page, assets_dir) if assets_dir else inline_assets(page)

@@ -6,8 +6,9 @@ import folium
 
 from maps.base import Call, LeanMap, add_box, h, new_map
 from maps.tiles import Tiles, get_tiles
-from optimizer.model import Campaign, DayRoute, TargetType, hhmm
-from optimizer.privacy import display_name, mask_name
+from optimizer.domain.codes import TargetType
+from optimizer.domain.model import Campaign, DayRoute, hhmm
+from optimizer.domain.privacy import display_name, mask_name
 
 
 def _stop_popup(target, stop, window: str) -> str:

@@ -11,8 +11,9 @@ from scipy.spatial import ConvexHull, QhullError
 
 from maps.base import Call, LeanMap, add_box, h, new_map
 from maps.tiles import Tiles, get_tiles
-from optimizer.model import SUBJECT_ZH, Assignment, Campaign
-from optimizer.privacy import mask_name
+from optimizer.domain.codes import SUBJECT_ZH, Progress
+from optimizer.domain.model import Assignment, Campaign
+from optimizer.domain.privacy import mask_name
 
 AREA_COLOURS = (
     "#1f77b4",
@@ -28,14 +29,16 @@ AREA_COLOURS = (
     "#393b79",
     "#637939",
 )
-STATUS = {  # key: (label, colour)
-    "pending": ("待走访", "#9e9e9e"),
-    "visited": ("已走访", "#2e7d32"),
-    "not_home": ("未遇待重访", "#f9a825"),
-    "escalated": ("已升级处理", "#c62828"),
-    "refused": ("拒访", "#6a1b9a"),
-    "correction": ("待核实（搬离/信息有误）", "#5d4037"),
+PROGRESS_COLOURS = {
+    Progress.PENDING: "#9e9e9e",
+    Progress.VISITED: "#2e7d32",
+    Progress.NOT_HOME: "#f9a825",
+    Progress.ESCALATED: "#c62828",
+    Progress.REFUSED: "#6a1b9a",
+    Progress.CORRECTION: "#5d4037",
 }
+#: A target's progress key → (label, colour) on the overview.
+STATUS = {p.value: (p.zh, colour) for p, colour in PROGRESS_COLOURS.items()}
 SUBJECT_COLOURS = {
     1: "#00897b",
     2: "#3949ab",

@@ -3,19 +3,19 @@
 AMap is the default: it needs no key, loads quickly from inside China and shows village
 streets and Chinese names that a township office knows; its tiles are in GCJ-02, so every
 WGS-84 point is converted before it is drawn. Tianditu (the national platform) is WGS-84 and
-needs ``ZOUFANG_TIANDITU_KEY``. OpenStreetMap is the fallback outside China.
+needs a key (the command line passes ``ZOUFANG_TIANDITU_KEY``). OpenStreetMap is the fallback
+outside China.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from maps.coords import wgs84_to_gcj02
-from optimizer.errors import ZoufangError
+from optimizer.domain.errors import ZoufangError
 
 TIANDITU_KEY_ENV = "ZOUFANG_TIANDITU_KEY"
 
@@ -43,13 +43,13 @@ def tianditu_url(layer: str, key: str) -> str:
     )
 
 
-def get_tiles(name: str = "amap") -> Tiles:
-    """The tile source ``amap`` (default), ``tianditu`` or ``osm``."""
+def get_tiles(name: str = "amap", tianditu_key: str = "") -> Tiles:
+    """The tile source ``amap`` (default), ``tianditu`` (with its key) or ``osm``."""
     if name == "amap":
         url = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
         return Tiles("amap", ((url, "高德地图"),), "&copy; 高德地图 AutoNavi", "1234", True)
     if name == "tianditu":
-        key = os.environ.get(TIANDITU_KEY_ENV, "").strip()
+        key = tianditu_key.strip()
         if not key:
             raise ZoufangError(f"天地图需要密钥：请设置 {TIANDITU_KEY_ENV} / Tianditu needs a key")
         if not re.fullmatch(r"[A-Za-z0-9]{4,128}", key):

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import networkx as nx
 import numpy as np
+from scipy.spatial import cKDTree
 
-from optimizer.errors import InputProblem, InvalidInputError
-from optimizer.model import TravelSettings
+from optimizer.domain.errors import InputProblem, InvalidInputError
+from optimizer.domain.model import TravelSettings
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -48,6 +50,12 @@ class TravelMatrix:
 
     seconds: np.ndarray
     metres: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.seconds.shape != self.metres.shape or self.seconds.ndim != 2:
+            raise ValueError("travel matrices must be square and alike")
+        self.seconds.flags.writeable = False
+        self.metres.flags.writeable = False
 
     @property
     def minutes(self) -> np.ndarray:
@@ -85,8 +93,6 @@ class RoadGraphTravel:
     """Shortest paths on a road graph (networkx), from the node nearest to each point."""
 
     def __init__(self, graph, speed_kmh: float, name: str = "roads"):
-        import networkx as nx
-        from scipy.spatial import cKDTree
 
         self.graph = graph
         self.speed_ms = speed_kmh / 3.6
@@ -150,7 +156,6 @@ def _with_lengths(graph):
 
 def load_road_graph(path: Path):
     """A road graph from GraphML (networkx) or OSM XML (osmnx, if installed)."""
-    import networkx as nx
 
     label = "campaign.toml"
     try:

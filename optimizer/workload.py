@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from optimizer.model import Cadre, Settings, Target
+from optimizer.domain.model import Cadre, Settings, Target
 from optimizer.travel import great_circle_m, project_m
 
 TOUR_FACTOR = 1.25

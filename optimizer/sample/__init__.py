@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from optimizer.model import DEFAULT_SERVICE_MINUTES, Settings, Target, TargetType, Window
+from optimizer.domain.codes import TargetType
+from optimizer.domain.defaults import SERVICE_MINUTES as DEFAULT_SERVICE_MINUTES
+from optimizer.domain.model import Settings, Target, Window
+from optimizer.sample.folder import write_table
 from optimizer.sample.geography import (
     TownSpec,
     Village,
@@ -138,7 +142,6 @@ def _household_rows(spec, villages, rng, names) -> list[dict[str, str]]:
 
 def _other_rows(spec, villages, total, rng, names, households) -> list[dict[str, str]]:
     """Shops, enterprises, …: village and grid of the nearest household."""
-    from scipy.spatial import cKDTree
 
     xy = np.array([(p[0], p[1]) for v in villages for p in v.points])
     owners = [(v.name, p[2]) for v in villages for p in v.points]
@@ -214,7 +217,6 @@ def generate_sample(
 
 def write_sample(folder: str | Path, sample: SampleTown, *, fmt: str = "csv", encoding="utf-8-sig"):
     """Write a sample town as a campaign folder (Chinese headers, as a township office would)."""
-    from optimizer.tables.folder import write_table
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

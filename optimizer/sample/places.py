@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from optimizer.model import TargetType
+from optimizer.domain.codes import TargetType
 from optimizer.sample.geography import TownSpec, Village
 from optimizer.sample.names import NameMaker
 

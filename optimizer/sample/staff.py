@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model import Settings, Target, TargetType
+from optimizer.domain.codes import TargetType
+from optimizer.domain.model import Settings, Target
 from optimizer.sample.geography import TownSpec, Village, to_latlon
 from optimizer.sample.names import NameMaker
 from optimizer.travel import great_circle_m

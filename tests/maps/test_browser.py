@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
-from optimizer.assign import assign_areas
-from optimizer.model import SUBJECT_ZH
-from optimizer.planning import plan_routes
+from optimizer.assign.solve import assign_areas
+from optimizer.domain.codes import SUBJECT_ZH
+from optimizer.inputs import read_campaign
+from optimizer.outputs.weekly import render_html
+from optimizer.replan import plan_routes
+from optimizer.reports.weekly import WeekReport
 from optimizer.sample import generate_sample, write_sample
-from optimizer.tables import read_campaign
-from optimizer.tables.report import WeekReport, render_html
 from tests.helpers import service_or_skip
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import pytest
 
 from maps.coords import wgs84_to_gcj02
 from maps.tiles import TIANDITU_KEY_ENV, get_tiles
-from optimizer.errors import ZoufangError
+from optimizer.domain.errors import ZoufangError
 
 # (WGS-84 lat, lon) → (GCJ-02 lat, lon), as published by two independent implementations
 # (eviltransform's tests; coordtransform's README).
@@ -38,12 +38,13 @@ def test_amap_draws_in_gcj02_osm_in_wgs84():
     assert get_tiles("amap").to_map(35.0, 117.0) != (35.0, 117.0)
 
 
-def test_tianditu_needs_a_key(monkeypatch):
-    """Without ZOUFANG_TIANDITU_KEY Tianditu is refused; with it the key is in the URL."""
-    monkeypatch.delenv(TIANDITU_KEY_ENV, raising=False)
-    with pytest.raises(ZoufangError, match="密钥"):
+def test_tianditu_needs_a_key():
+    """Without a key Tianditu is refused (naming ZOUFANG_TIANDITU_KEY); with it the key is in
+    the URL; a key that is not plain letters and digits is refused."""
+    with pytest.raises(ZoufangError, match=TIANDITU_KEY_ENV):
         get_tiles("tianditu")
-    monkeypatch.setenv(TIANDITU_KEY_ENV, "abc123")
-    tiles = get_tiles("tianditu")
+    with pytest.raises(ZoufangError, match="有效"):
+        get_tiles("tianditu", "{{ x }}")
+    tiles = get_tiles("tianditu", "abc123")
     assert not tiles.gcj02 and all("tk=abc123" in url for url, _ in tiles.layers)
     assert "vec_w" in tiles.layers[0][0] and "cva_w" in tiles.layers[1][0]

@@ -8,10 +8,10 @@ import folium
 import pytest
 
 from maps import get_tiles, render_day_map, render_overview, to_html
-from optimizer.assign import assign_areas
-from optimizer.planning import plan_routes
+from optimizer.assign.solve import assign_areas
+from optimizer.inputs import read_campaign
+from optimizer.replan import plan_routes
 from optimizer.sample import generate_sample, write_sample
-from optimizer.tables import read_campaign
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from optimizer.errors import InvalidInputError
-from optimizer.model import TravelSettings
+from optimizer.domain.errors import InvalidInputError
+from optimizer.domain.model import TravelSettings
 from optimizer.travel import (
     GreatCircleTravel,
     RoadGraphTravel,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from optimizer.errors import InvalidInputError, LedgerError, ZoufangError
+from optimizer.domain.errors import InvalidInputError, LedgerError, ZoufangError
 from workers.cli import (  # noqa: F401  (registers commands)
     daily,
     demo,

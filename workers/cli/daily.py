@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,9 +21,9 @@ def record(
     outcomes: Annotated[Path, typer.Argument(metavar="OUTCOMES", help="走访结果文件（CSV/XLSX）")],
 ) -> None:
     """登记一天的走访结果；重复登记不会重复计入 / store one day's outcomes (idempotent)."""
-    from workers import jobs
+    from workers.commands import daily
 
-    new, rows = jobs.record(campaign, outcomes)
+    new, rows = daily.record(campaign, outcomes)
     out.print(f"已登记 {new} 条新结果（文件共 {rows} 条）/ {new} new")
 
 
@@ -39,11 +38,11 @@ def replan(
     maps: MapsOpt = True,
 ) -> None:
     """夜间重排剩余天数（只在本人责任区内）/ re-plan the remaining days inside each cadre's area."""
-    from workers import jobs
+    from workers.commands import daily
 
     bar, advance = progress_bar("重排 / re-planning")
     with bar:
-        summary = jobs.replan(
+        summary = daily.replan(
             campaign, out_dir, day=day, workers=workers, progress=advance, maps=maps
         )
     out.print(
@@ -78,9 +77,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """进度、覆盖率与风险人员 / progress, coverage and at-risk cadres."""
-    from workers import jobs
+    from workers.commands import daily
 
-    report = jobs.status(campaign)
+    report = daily.status(campaign)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         return
@@ -105,9 +104,9 @@ def override(
     reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")],
 ) -> None:
     """协调员调整：把一个对象改由另一名人员走访（唯一的方式，留审计记录）/ audited reassignment."""
-    from workers import jobs
+    from workers.commands import daily
 
-    previous = jobs.override(campaign, target, to, reason, getpass.getuser())
+    previous = daily.override(campaign, target, to, reason, getpass.getuser())
     out.print(f"已将 {target} 由 {previous} 调整给 {to}（原因：{reason}），下次重排生效")
 
 
@@ -117,10 +116,16 @@ def worker(
     threads: Annotated[int, typer.Option(help="每进程线程数（求解占用 GIL，建议 1）")] = 1,
 ) -> None:
     """启动 Dramatiq 走访重排工作进程（需设置 ZOUFANG_BROKER）/ start Dramatiq workers."""
-    if not os.environ.get("ZOUFANG_BROKER"):
+    from workers.tasks.config import current
+    from workers.tasks.runner import run_workers
+
+    config = current()
+    if not config.broker_url:
         err.print("请先设置 ZOUFANG_BROKER=redis://… / set ZOUFANG_BROKER first")
         raise typer.Exit(2)
-    from workers.runner import run_workers
+    if not config.db_url:
+        err.print("工作进程需要与协调端共用的数据库：请设置 ZOUFANG_DB=postgresql://…")
+        raise typer.Exit(2)
 
     out.print(f"走访重排工作进程：{processes} 个进程 × {threads} 线程，按 Ctrl+C 停止")
     run_workers(processes, threads)

@@ -55,7 +55,7 @@ def sample(
 
 
 def print_census(census, warnings: tuple[str, ...]) -> None:
-    from optimizer.model import TargetType
+    from optimizer.domain.codes import TargetType
 
     out.print(
         f"走访对象 {census.targets} 个，{census.villages} 个村/社区，{census.grids} 个网格；"
@@ -102,8 +102,8 @@ def validate(
     ],
 ) -> None:
     """检查输入：打印摘要，或列出全部问题（退出码 2）/ check the inputs."""
-    from optimizer.census import take_census
-    from optimizer.tables import read_campaign
+    from optimizer.inputs import read_campaign
+    from optimizer.reports.census import take_census
     from optimizer.travel import travel_model
 
     started = time.perf_counter()

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import json
 import sys
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ class LedgerAction(StrEnum):
 
 def _ledger_table(rows: list[dict]) -> Table:
     """Ids and states never truncated; the request text wraps."""
-    from optimizer.model import RESPONSIBILITY_ZH, SUBJECT_ZH
+    from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH
 
     table = Table(title=f"诉求台账（{len(rows)} 件）")
     for name in ("编号", "对象", "人员", "状态", "期限"):
@@ -34,15 +35,15 @@ def _ledger_table(rows: list[dict]) -> Table:
         table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(
-            str(r["id"]),
-            r["target_id"],
-            r["cadre_id"],
-            r["state"],
-            r["due"].date().isoformat(),
-            RESPONSIBILITY_ZH[r["responsibility"]],
-            SUBJECT_ZH[r["subject"]],
-            r["text"],
-            r["unit"],
+            str(r.id),
+            r.target_id,
+            r.cadre_id,
+            r.state,
+            r.due.isoformat(),
+            RESPONSIBILITY_ZH[r.responsibility],
+            SUBJECT_ZH[r.subject],
+            r.text,
+            r.answering_unit,
         )
     return table
 
@@ -66,12 +67,13 @@ def ledger(
     out_dir: OutOpt = None,
 ) -> None:
     """诉求台账：登记 → 办理中 → 已办结 → 已回访 → 已销号 / the request ledger."""
-    from workers import ledger_jobs
+    from workers.commands import ledger as ledger_jobs
 
     if action is LedgerAction.list:
         rows = ledger_jobs.ledger_rows(campaign, state, klass)
         if as_json:
-            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+            data = [{**asdict(r), "unit": r.answering_unit} for r in rows]
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
             return
         out.print(_ledger_table(rows))
     elif action is LedgerAction.update:
@@ -81,7 +83,7 @@ def ledger(
         row = ledger_jobs.ledger_update(
             campaign, request_id, to, by or getpass.getuser(), note, unit
         )
-        out.print(f"诉求 {request_id} 已改为「{row['state']}」")
+        out.print(f"诉求 {request_id} 已改为「{row.state}」")
     else:
         for path in ledger_jobs.ledger_export(campaign, out_dir):
             out.print(f"已导出 {path}")
@@ -98,7 +100,7 @@ def followup(
     maps: MapsOpt = True,
 ) -> None:
     """回访：由受理诉求的同一名人员上门反馈办理情况 / plan return visits (same cadre)."""
-    from workers.followup import plan_followup
+    from workers.commands.followup import plan_followup
 
     if action != "plan":
         err.print("目前支持 followup plan / only `followup plan` is supported")
@@ -127,7 +129,7 @@ def report(
     out_dir: OutOpt = None,
 ) -> None:
     """周调度报告：xlsx 与含图表的网页 / the weekly dispatch report."""
-    from workers import ledger_jobs
+    from workers.commands import ledger as ledger_jobs
 
     for path in ledger_jobs.week_report(campaign, week, out_dir):
         out.print(f"已生成 {path}")
@@ -144,7 +146,7 @@ def spotcheck(
     out_dir: OutOpt = None,
 ) -> None:
     """电话回访抽查：按人员抽取已走访对象并登记核实结果 / phone spot checks."""
-    from workers import ledger_jobs
+    from workers.commands import ledger as ledger_jobs
 
     if results is not None:
         count = ledger_jobs.record_spotchecks(campaign, results)

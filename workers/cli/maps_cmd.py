@@ -31,8 +31,8 @@ def maps_command(
     workers: WorkersOpt = None,
 ) -> None:
     """重新生成当前计划的全部地图（每人每天一张，外加总览图）/ (re)render the maps."""
-    from workers.jobs import default_out, open_campaign
-    from workers.mapping import render_maps
+    from workers.commands.campaign import default_out, open_campaign
+    from workers.commands.maps import render_maps
 
     started = time.perf_counter()
     _, store, campaign_id = open_campaign(campaign)
@@ -54,7 +54,9 @@ def maps_command(
 @app.command()
 def assets() -> None:
     """下载离线地图所需的 Leaflet（npm 包，校验 sha512）/ fetch offline map assets."""
-    from maps.assets import assets_dir, fetch_assets
+    from maps.assets import fetch_assets
+    from workers.tasks.config import current
 
-    written = fetch_assets()
-    out.print(f"离线资源已就绪（新下载 {len(written)} 个文件）：{assets_dir()}")
+    config = current()
+    written = fetch_assets(config.npm_registry, config.assets_dir)
+    out.print(f"离线资源已就绪（新下载 {len(written)} 个文件）：{config.assets_dir}")

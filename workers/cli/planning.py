@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from optimizer.limits import PLAN_TIME_LIMIT_S
+from optimizer.domain.defaults import PLAN_TIME_LIMIT_S
 from workers.cli.app import app, err, out
 from workers.cli.options import (
     CampaignArg,
@@ -34,8 +34,8 @@ def plan(
     ] = None,
 ) -> None:
     """分片包干并排出每日路线，写出附件2、路线表与摘要 / assign areas and plan routes."""
-    from optimizer.diagnosis import shortfall_text
-    from workers.jobs import plan_campaign
+    from optimizer.assign.diagnosis import shortfall_text
+    from workers.commands.plan import plan_campaign
 
     bar, advance = progress_bar("排路线 / routing")
     with bar:

@@ -22,8 +22,9 @@ def simulate(
     workers: WorkersOpt = None,
 ) -> None:
     """模拟整个活动期：每天登记结果并重排，与不重排的静态计划对比覆盖率（不改动活动数据）。"""
-    from optimizer.simulate import Field
-    from workers.simulation import simulate_campaign
+    from optimizer.sample.field import Field
+    from workers.commands.simulation import simulate_campaign
+    from workers.tasks.config import current
 
     bar, advance = progress_bar("模拟 / simulating days")
     with bar:
@@ -32,6 +33,7 @@ def simulate(
             Field(not_home=not_home, absent=absent),
             seed,
             workers=workers or 2,
+            replan_time_limit_s=current().replan_time_limit_s,
             on_day=advance,
         )
     table = Table(title=f"覆盖率 / coverage (未遇 {not_home:.0%}，缺勤 {absent:.0%}，种子 {seed})")

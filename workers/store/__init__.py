@@ -1,5 +1,9 @@
 """The store: campaign snapshots, the published assignment, plan versions, outcomes, audit.
 
+``Store`` is the facade the commands and workers use; each family of tables has its
+repository (``assignment``, ``plans``, ``reading``, ``outcomes``, ``ledger``), and every read
+returns typed records (``records`` and the domain's own types), never rows or dicts.
+
 SQLite (WAL) inside the campaign folder by default; ``ZOUFANG_DB=postgresql://…`` to share one
 store between machines. Writes a retried message may repeat are keyed: a cadre's plan by
 (campaign, version, cadre), an outcome by (target, day, status, time).
@@ -8,7 +12,6 @@ store between machines. Writes a retried message may repeat are keyed: a cadre's
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,33 +19,19 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 
 from workers.store import schema as t
-from workers.store.assignment import AssignmentMixin
-from workers.store.ledger import LedgerMixin
-from workers.store.outcomes import OutcomesMixin
-from workers.store.plans import PlansMixin
-from workers.store.reading import PlanReadMixin
+from workers.store.assignment import AssignmentRepository
+from workers.store.ledger import LedgerRepository
+from workers.store.outcomes import OutcomeRepository
+from workers.store.plans import PlanRepository
+from workers.store.reading import PlanReadRepository
+from workers.store.records import now
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
 
-DB_ENV = "ZOUFANG_DB"
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-def env_url() -> str | None:
-    """``ZOUFANG_DB``, with a plain ``postgresql://`` taken as the psycopg driver."""
-    url = os.environ.get(DB_ENV)
-    if url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url or None
-
-
-def default_url(campaign_dir: str | Path) -> str:
-    """``ZOUFANG_DB`` if set, else a SQLite file under ``CAMPAIGN/.zoufang/``."""
-    url = env_url()
-    if url:
-        return url
+def default_url(campaign_dir: str | Path, db_url: str | None = None) -> str:
+    """``db_url`` (``ZOUFANG_DB``) if set, else a SQLite file under ``CAMPAIGN/.zoufang/``."""
+    if db_url:
+        return db_url
     folder = Path(campaign_dir).resolve() / ".zoufang"
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'zoufang.db'}"
@@ -65,7 +54,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMixin):
+class Store(
+    AssignmentRepository, PlanRepository, PlanReadRepository, OutcomeRepository, LedgerRepository
+):
     """One database; every method opens its own short transaction."""
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}
@@ -106,8 +97,8 @@ class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMix
         return cls._shared[key]
 
     @classmethod
-    def for_campaign(cls, campaign_dir: str | Path) -> Store:
-        return cls(default_url(campaign_dir))
+    def for_campaign(cls, campaign_dir: str | Path, db_url: str | None = None) -> Store:
+        return cls(default_url(campaign_dir, db_url))
 
     @property
     def dialect(self) -> str:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from optimizer.errors import PlanLockedError, ZoufangError
-from optimizer.model import Area, Assignment
+from optimizer.domain.errors import PairingError
+from optimizer.domain.model import Area, Assignment
+from optimizer.domain.pairing import require_reassign_reason
 from workers.store import schema as t
+from workers.store.records import OverrideRecord, now
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-class AssignmentMixin:
+class AssignmentRepository:
     engine: object
 
     # The published assignment -------------------------------------------------------------
@@ -46,12 +43,8 @@ class AssignmentMixin:
                     t.publications.c.campaign_id == campaign_id
                 )
             ).scalar()
-            if revision is not None and not reason:
-                raise PlanLockedError(
-                    "分片已发布并锁定（一访到底）；如确需重新分配，"
-                    '请使用 --reassign "原因" 并记录 / '
-                    "the assignment is published and locked; use --reassign REASON"
-                )
+            # Checked again inside the transaction: two plans racing cannot both publish.
+            require_reassign_reason(revision is not None, reason)
             db.execute(t.assignment.delete().where(t.assignment.c.campaign_id == campaign_id))
             rows = [
                 {
@@ -70,7 +63,7 @@ class AssignmentMixin:
                 t.publications.insert().values(
                     campaign_id=campaign_id,
                     revision=revision,
-                    published_at=_now(),
+                    published_at=now(),
                     reason=reason or "首次发布",
                 )
             )
@@ -111,7 +104,7 @@ class AssignmentMixin:
                 )
             ).first()
             if row is None:
-                raise ZoufangError(f"对象 {target_id} 不在已发布的分片中")
+                raise PairingError(f"对象 {target_id} 不在已发布的分片中")
             area = db.execute(
                 select(t.assignment.c.area_id).where(
                     (t.assignment.c.campaign_id == campaign_id)
@@ -134,20 +127,27 @@ class AssignmentMixin:
                     to_cadre=to_cadre,
                     reason=reason,
                     actor=actor,
-                    at=_now(),
+                    at=now(),
                 )
             )
             return row.cadre_id
 
-    def overrides(self, campaign_id: int) -> list[dict]:
+    def overrides(self, campaign_id: int) -> list[OverrideRecord]:
+        o = t.overrides.c
         with self.engine.connect() as db:
-            rows = (
+            rows = db.execute(
+                select(o.id, o.target_id, o.from_cadre, o.to_cadre, o.reason, o.actor, o.at)
+                .where(o.campaign_id == campaign_id)
+                .order_by(o.id)
+            ).all()
+        return [OverrideRecord(*r) for r in rows]
+
+    def is_published(self, campaign_id: int) -> bool:
+        """Whether an assignment was ever published (and is therefore locked)."""
+        with self.engine.connect() as db:
+            return (
                 db.execute(
-                    select(t.overrides)
-                    .where(t.overrides.c.campaign_id == campaign_id)
-                    .order_by(t.overrides.c.id)
-                )
-                .mappings()
-                .all()
+                    select(func.count()).where(t.publications.c.campaign_id == campaign_id)
+                ).scalar()
+                > 0
             )
-        return [dict(r) for r in rows]

@@ -7,41 +7,56 @@ import json
 
 from sqlalchemy import func, select
 
-from optimizer.errors import LedgerError
-from optimizer.ledger import RESOLVED, manual_move, return_visit_move
-from optimizer.model import Outcome, OutcomeStatus
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.errors import LedgerError
+from optimizer.domain.ledger import RESOLVED, Request, SpotCheck, manual_move, return_visit_move
+from optimizer.domain.model import Outcome
 from workers.store import schema as t
+from workers.store.records import FollowupPlan, RequestEvent, now
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+def _request(r) -> Request:
+    return Request(
+        id=r["id"],
+        target_id=r["target_id"],
+        cadre_id=r["cadre_id"],
+        day=r["day"],
+        responsibility=r["responsibility"],
+        subject=r["subject"],
+        text=r["text"],
+        state=r["state"],
+        unit=r["unit"],
+        due=r["due"].date() if isinstance(r["due"], dt.datetime) else r["due"],
+        updated_at=r["updated_at"],
+    )
 
 
-class LedgerMixin:
+class LedgerRepository:
     engine: object
 
     def requests(
         self, campaign_id: int, state: str | None = None, responsibility: int | None = None
-    ) -> list[dict]:
+    ) -> list[Request]:
         query = select(t.requests).where(t.requests.c.campaign_id == campaign_id)
         if state:
             query = query.where(t.requests.c.state == state)
         if responsibility:
             query = query.where(t.requests.c.responsibility == responsibility)
         with self.engine.connect() as db:
-            return [dict(r) for r in db.execute(query.order_by(t.requests.c.id)).mappings()]
+            return [_request(r) for r in db.execute(query.order_by(t.requests.c.id)).mappings()]
 
-    def request_events(self, request_id: int) -> list[dict]:
+    def request_events(self, request_id: int) -> list[RequestEvent]:
+        e = t.request_events.c
         with self.engine.connect() as db:
             rows = db.execute(
-                select(t.request_events)
-                .where(t.request_events.c.request_id == request_id)
-                .order_by(t.request_events.c.id)
-            ).mappings()
-            return [dict(r) for r in rows]
+                select(e.id, e.request_id, e.from_state, e.to_state, e.actor, e.note, e.at)
+                .where(e.request_id == request_id)
+                .order_by(e.id)
+            ).all()
+        return [RequestEvent(*r) for r in rows]
 
     def _move(self, db, row, to_state: str, actor: str, note: str, unit: str | None = None) -> None:
-        values = {"state": to_state, "updated_at": _now()}
+        values = {"state": to_state, "updated_at": now()}
         if unit:
             values["unit"] = unit
         db.execute(t.requests.update().where(t.requests.c.id == row["id"]).values(**values))
@@ -52,7 +67,7 @@ class LedgerMixin:
                 to_state=to_state,
                 actor=actor,
                 note=note,
-                at=_now(),
+                at=now(),
             )
         )
 
@@ -64,7 +79,7 @@ class LedgerMixin:
         actor: str,
         note: str,
         unit: str | None = None,
-    ) -> dict:
+    ) -> Request:
         """A coordinator's move; an illegal one raises LedgerError and changes nothing."""
         with self.engine.begin() as db:
             row = (
@@ -83,7 +98,7 @@ class LedgerMixin:
                 raise LedgerError(f"没有编号为 {request_id} 的诉求")
             new = manual_move(row["state"], to_state)
             self._move(db, row, new, actor, note, unit)
-        return {**dict(row), "state": new}
+        return _request({**dict(row), "state": new, "unit": unit or row["unit"]})
 
     def return_takers(self, campaign_id: int) -> dict[str, str]:
         """target → the cadre who took its requests, for targets that may get a return visit:
@@ -145,7 +160,7 @@ class LedgerMixin:
                 db.execute(
                     t.followups.update()
                     .where((f.campaign_id == campaign_id) & (f.number == same))
-                    .values(routes=routes_json, created_at=_now())
+                    .values(routes=routes_json, created_at=now())
                 )
                 return same
             number = (
@@ -159,19 +174,23 @@ class LedgerMixin:
                     start_date=start,
                     days=days,
                     routes=routes_json,
-                    created_at=_now(),
+                    created_at=now(),
                 )
             )
         return number
 
-    def followups(self, campaign_id: int) -> list[dict]:
+    def followups(self, campaign_id: int) -> list[FollowupPlan]:
+        f = t.followups.c
         with self.engine.connect() as db:
             rows = db.execute(
-                select(t.followups)
-                .where(t.followups.c.campaign_id == campaign_id)
-                .order_by(t.followups.c.number)
-            ).mappings()
-            return [{**dict(r), "routes": json.loads(r["routes"])} for r in rows]
+                select(f.number, f.start_date, f.days, f.routes, f.created_at)
+                .where(f.campaign_id == campaign_id)
+                .order_by(f.number)
+            ).all()
+        return [
+            FollowupPlan(r.number, r.start_date.date(), r.days, json.loads(r.routes), r.created_at)
+            for r in rows
+        ]
 
     # Spot checks --------------------------------------------------------------------------
 
@@ -201,14 +220,15 @@ class LedgerMixin:
                 )
         return len(fresh)
 
-    def spotchecks(self, campaign_id: int) -> list[dict]:
+    def spotchecks(self, campaign_id: int) -> list[SpotCheck]:
+        c = t.spotchecks.c
         with self.engine.connect() as db:
             rows = db.execute(
-                select(t.spotchecks)
-                .where(t.spotchecks.c.campaign_id == campaign_id)
-                .order_by(t.spotchecks.c.target_id)
-            ).mappings()
-            return [dict(r) for r in rows]
+                select(c.target_id, c.cadre_id, c.sample_seed, c.result, c.note, c.checked_at)
+                .where(c.campaign_id == campaign_id)
+                .order_by(c.target_id)
+            ).all()
+        return [SpotCheck(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
 
     def record_spotcheck(self, campaign_id: int, target_id: str, result: str, note: str) -> bool:
         with self.engine.begin() as db:
@@ -218,6 +238,6 @@ class LedgerMixin:
                     (t.spotchecks.c.campaign_id == campaign_id)
                     & (t.spotchecks.c.target_id == target_id)
                 )
-                .values(result=result, note=note, checked_at=_now())
+                .values(result=result, note=note, checked_at=now())
             )
             return done.rowcount == 1

@@ -7,13 +7,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select, tuple_
 
-from optimizer.ledger import REGISTERED
-from optimizer.model import Outcome, OutcomeStatus, RequestCategory
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.ledger import REGISTERED
+from optimizer.domain.model import Outcome, RequestCategory
 from workers.store import schema as t
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+from workers.store.records import now
 
 
 def _row_outcome(r) -> Outcome:
@@ -33,7 +31,7 @@ def _row_outcome(r) -> Outcome:
     )
 
 
-class OutcomesMixin:
+class OutcomeRepository:
     engine: object
 
     def record_outcomes(
@@ -73,7 +71,7 @@ class OutcomesMixin:
             ]
             if not fresh:
                 return 0
-            stamp = _now()
+            stamp = now()
             db.execute(
                 t.outcomes.insert(),
                 [

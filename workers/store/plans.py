@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from optimizer.model import CadrePlan
+from optimizer.domain.model import CadrePlan
 from workers.store import schema as t
 from workers.store.reading import routes_of
+from workers.store.records import BUILDING, PUBLISHED, CadreJob, VersionInfo, now
 
 
 def _copy_rows(db, table, rows: list[dict]) -> None:
@@ -42,7 +42,7 @@ def _result_row(campaign_id: int, version: int, plan: CadrePlan) -> dict:
         ),
         "priority_late": json.dumps(list(plan.priority_late)),
         "solve_seconds": plan.solve_seconds,
-        "saved_at": _now(),
+        "saved_at": now(),
     }
 
 
@@ -67,11 +67,7 @@ def _stop_rows(campaign_id: int, version: int, plan: CadrePlan) -> list[dict]:
     ]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-class PlansMixin:
+class PlanRepository:
     engine: object
 
     # Plan versions ----------------------------------------------------------------------
@@ -83,26 +79,32 @@ class PlansMixin:
                 select(t.plan_versions.c.version, t.plan_versions.c.after_day)
                 .where(
                     (t.plan_versions.c.campaign_id == campaign_id)
-                    & (t.plan_versions.c.status == "published")
+                    & (t.plan_versions.c.status == PUBLISHED)
                 )
                 .order_by(t.plan_versions.c.version.desc())
                 .limit(1)
             ).first()
         return (row.version, row.after_day) if row else None
 
-    def version_info(self, campaign_id: int, version: int) -> dict | None:
+    def version_info(self, campaign_id: int, version: int) -> VersionInfo | None:
         with self.engine.connect() as db:
-            row = (
-                db.execute(
-                    select(t.plan_versions).where(
-                        (t.plan_versions.c.campaign_id == campaign_id)
-                        & (t.plan_versions.c.version == version)
-                    )
+            row = db.execute(
+                select(t.plan_versions).where(
+                    (t.plan_versions.c.campaign_id == campaign_id)
+                    & (t.plan_versions.c.version == version)
                 )
-                .mappings()
-                .first()
-            )
-        return dict(row) if row else None
+            ).first()
+        if row is None:
+            return None
+        return VersionInfo(
+            row.version,
+            row.after_day,
+            row.base_version,
+            row.status,
+            row.created_at,
+            row.published_at,
+            row.summary,
+        )
 
     def create_version(
         self, campaign_id: int, after_day: int, base: int | None, solve: list[str], carry: list[str]
@@ -121,8 +123,8 @@ class PlansMixin:
                     version=version,
                     after_day=after_day,
                     base_version=base,
-                    status="building",
-                    created_at=_now(),
+                    status=BUILDING,
+                    created_at=now(),
                 )
             )
             modes = [(c, "solve") for c in solve] + [(c, "carry") for c in carry]
@@ -174,7 +176,7 @@ class PlansMixin:
                     "campaign_id": campaign_id,
                     "version": version,
                     "cadre_id": c,
-                    "saved_at": _now(),
+                    "saved_at": now(),
                 }
                 for c in cadres
             ],
@@ -213,7 +215,7 @@ class PlansMixin:
         done, total = self.version_counts(campaign_id, version)
         return done == total
 
-    def cadre_job(self, campaign_id: int, version: int, cadre_id: str) -> dict | None:
+    def cadre_job(self, campaign_id: int, version: int, cadre_id: str) -> CadreJob | None:
         """Everything a cadre's re-plan reads, in one connection; None if already done."""
         r, vc, c = t.cadre_results, t.plan_versions, t.campaigns
         done = (
@@ -230,8 +232,7 @@ class PlansMixin:
             ).one()
             if row.done:
                 return None
-            info = {"after_day": row.after_day, "base_version": row.base_version}
-            area = list(
+            area = tuple(
                 db.execute(
                     select(t.assignment.c.target_id)
                     .where(
@@ -242,13 +243,13 @@ class PlansMixin:
                 ).scalars()
             )
             routes = ()
-            if info["base_version"]:
+            if row.base_version:
                 rows = (
                     db.execute(
                         select(t.stops)
                         .where(
                             (t.stops.c.campaign_id == campaign_id)
-                            & (t.stops.c.version == info["base_version"])
+                            & (t.stops.c.version == row.base_version)
                             & (t.stops.c.cadre_id == cadre_id)
                         )
                         .order_by(t.stops.c.day, t.stops.c.seq)
@@ -258,13 +259,7 @@ class PlansMixin:
                 )
                 routes = routes_of(rows)
             outcomes = self.area_outcomes(campaign_id, cadre_id, db)
-        return {
-            "info": info,
-            "area": area,
-            "routes": routes,
-            "outcomes": outcomes,
-            "snapshot": row.snapshot_hash,
-        }
+        return CadreJob(row.after_day, row.base_version, area, routes, outcomes, row.snapshot_hash)
 
     def results_of(self, campaign_id: int, version: int) -> list[str]:
         with self.engine.connect() as db:
@@ -329,11 +324,11 @@ class PlansMixin:
                 .where(
                     (t.plan_versions.c.campaign_id == campaign_id)
                     & (t.plan_versions.c.version == version)
-                    & (t.plan_versions.c.status == "building")
+                    & (t.plan_versions.c.status == BUILDING)
                 )
                 .values(
-                    status="published",
-                    published_at=_now(),
+                    status=PUBLISHED,
+                    published_at=now(),
                     summary=json.dumps(summary, ensure_ascii=False),
                 )
             )

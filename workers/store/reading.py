@@ -7,11 +7,11 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from optimizer.model import CadrePlan, DayRoute, Plan, Stop, Unscheduled
+from optimizer.domain.model import CadrePlan, DayRoute, Plan, Stop, Unscheduled
 from workers.store import schema as t
 
 
-class PlanReadMixin:
+class PlanReadRepository:
     engine: object
 
     def plan(self, campaign_id: int, version: int) -> Plan:

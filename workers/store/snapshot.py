@@ -6,14 +6,14 @@ import datetime as dt
 import hashlib
 import json
 
-from optimizer.model import (
+from optimizer.domain.codes import TargetType
+from optimizer.domain.model import (
     Cadre,
     Campaign,
     MapOptions,
     Policy,
     Settings,
     Target,
-    TargetType,
     TravelSettings,
     Window,
 )

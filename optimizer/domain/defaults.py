@@ -1,0 +1,49 @@
+"""Every default of the system, once: what a campaign gets when ``campaign.toml`` or a table
+is silent, and the solver budgets chosen with the benchmarks (benchmarks/README.md)."""
+
+from __future__ import annotations
+
+from optimizer.domain.codes import TargetType
+
+#: Campaign days when ``days`` is missing from nothing (``days`` is required; used to read
+#: the tables of a broken ``campaign.toml`` so that every problem shows at once).
+DAYS = 10
+DAY_START_MIN = 8 * 60 + 30  # day_start = "08:30"
+DAY_END_MIN = 20 * 60 + 30  # day_end = "20:30"
+
+SPEED_KMH = 12.0
+DETOUR = 1.3
+
+SERVICE_MINUTES = {
+    TargetType.HOUSEHOLD: 15,
+    TargetType.ENTERPRISE: 40,
+    TargetType.SHOP: 10,
+    TargetType.SCHOOL: 30,
+    TargetType.HOSPITAL: 30,
+    TargetType.MARKET: 30,
+    TargetType.INSTITUTION: 20,
+    TargetType.SITE: 30,
+}
+#: Named windows: [windows] of campaign.toml adds to or replaces these.
+WINDOWS = {"day": (8 * 60 + 30, 17 * 60 + 30), "evening": (18 * 60, 20 * 60 + 30)}
+
+MAX_ATTEMPTS = 3  # not-home attempts before escalation
+PRIORITY_DAYS = 3  # priority targets within the first N days
+RETRY_SLACK = 0.15  # share of each cadre's minutes kept free for retries (soft)
+
+MINUTES_PER_DAY = 240  # a cadre's visiting minutes a day, travel included
+CADRE_TYPES = frozenset({TargetType.HOUSEHOLD})
+
+LEDGER_DAYS_AFTER_DEADLINE = 60  # the ledger's 办结 date: deadline + this many days
+TILES = "amap"
+
+#: Seconds per cadre for a first plan — model, warm start and search together; smaller areas
+#: take less (``route.parallel.cadre_time_limit``). At this limit the engine's travel is within
+#: 0.5 % of PyVRP's at the same limit (median over 60 sample cadres; equal from 0.2 s on),
+#: and a 15,000-target town plans in about 25 s on two cores (``benchmarks/routes.py``).
+PLAN_TIME_LIMIT_S = 0.15
+#: Seconds per changed cadre at night, model and search: the announced plan is the warm
+#: start, so the solver mostly inserts retries; far below the broker's heartbeat window.
+REPLAN_TIME_LIMIT_S = 0.02
+#: Seconds per cadre for a return-visit plan (a handful of stops each).
+FOLLOWUP_TIME_LIMIT_S = 0.1

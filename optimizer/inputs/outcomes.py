@@ -1,0 +1,91 @@
+"""Read a day's outcomes file; every bad row is reported and nothing is accepted then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.domain.errors import InputProblem, InvalidInputError
+from optimizer.domain.model import Campaign, Outcome
+from optimizer.inputs.cells import parse_bool, parse_category, parse_int, parse_status, parse_time
+from optimizer.inputs.columns import OUTCOME_COLUMNS
+from optimizer.inputs.rows import RowReader
+from optimizer.inputs.sheets import read_sheet
+
+
+def _outcome(
+    r: RowReader, campaign: Campaign, owner: dict[str, str], last_day: int, returnable
+) -> Outcome | None:
+    target_id = r.required("target_id", "对象编号")
+    if target_id and target_id not in owner:
+        r.problem("target_id", f"对象编号「{target_id}」不在已发布的分片中", "走访对象表中的编号")
+    days = last_day
+    day = r.get("day", lambda s: parse_int(s, what=f"1 到 {days} 的天数"))
+    if day is not None and not 1 <= day <= days:
+        r.problem("day", f"第 {day} 天不在活动期（含回访安排）1–{days} 天内", f"1 到 {days}")
+    elif day is None and not r.text("day"):
+        r.problem("day", "天为空", f"1 到 {days}")
+    status = r.get("status", parse_status)
+    if status is None and not r.text("status"):
+        r.problem("status", "结果为空", "已走访/未遇/拒访/已搬离/信息有误")
+    time_min = r.get("time", parse_time)
+    cadre_id = r.text("cadre_id") or None
+    satisfied = r.get("satisfied", parse_bool)
+    if satisfied is not None:  # a return visit (回访) of a resolved request
+        _check_return_visit(r, target_id, cadre_id, returnable)
+        cadre_id = cadre_id or returnable.get(target_id)
+    elif cadre_id and target_id in owner and owner[target_id] != cadre_id:
+        own = owner[target_id]
+        msg = f"走访人员 {cadre_id} 不是对象 {target_id} 的包干人员（应为 {own}，一访到底）"
+        r.problem("cadre_id", msg, owner[target_id])
+    category = r.get("category", parse_category)
+    if r.problems:
+        return None
+    return Outcome(
+        target_id, day, status, time_min, cadre_id, category, r.text("request"), satisfied
+    )
+
+
+def _check_return_visit(r: RowReader, target_id: str, cadre_id: str | None, returnable) -> None:
+    """A return visit needs a resolved request of that target, visited by the cadre who took it."""
+    if target_id not in returnable:
+        r.problem("satisfied", f"对象 {target_id} 没有待回访（已办结）的诉求", "已办结诉求的对象")
+    elif cadre_id and returnable[target_id] != cadre_id:
+        taker = returnable[target_id]
+        r.problem("cadre_id", f"回访须由受理人员 {taker} 进行，而不是 {cadre_id}", taker)
+
+
+def read_outcomes(
+    path: str | Path,
+    campaign: Campaign,
+    owner: dict[str, str],
+    *,
+    last_day: int | None = None,
+    returnable: dict[str, str] | None = None,
+) -> list[Outcome]:
+    """Outcomes of one file, validated against the campaign and the published pairing.
+
+    ``last_day`` extends the accepted days beyond the campaign (return-visit plans);
+    ``returnable`` maps targets with a resolved request to the cadre who took it: a row with
+    ``satisfied`` (满意) is a return visit of such a target.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every bad row (unknown target or status, a day outside the campaign, a cadre
+        who is not the target's own, a malformed time or category).
+    """
+    path = Path(path)
+    sheet = read_sheet(path, OUTCOME_COLUMNS)
+    problems: list[InputProblem] = list(sheet.problems)
+    outcomes = []
+    for row, values in sheet.rows:
+        r = RowReader(sheet, row, values)
+        outcome = _outcome(r, campaign, owner, last_day or campaign.settings.days, returnable or {})
+        problems += r.problems
+        if outcome is not None:
+            outcomes.append(outcome)
+    if not sheet.rows and not problems:
+        problems.append(InputProblem(sheet.file, None, None, "没有走访结果", "至少一行"))
+    if problems:
+        raise InvalidInputError(problems)
+    return outcomes

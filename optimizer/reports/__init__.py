@@ -1,0 +1,1 @@
+"""Figures for people — summary, status, census, weekly — computed, never written here."""

@@ -1,0 +1,76 @@
+"""Every cadre's days, solved in parallel worker processes.
+
+Cadres are independent once areas are fixed (一访到底), so each cadre is one job — the same
+function a Dramatiq actor calls. An OR-Tools solve holds the GIL, so processes, not threads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from optimizer.domain.model import CadrePlan
+from optimizer.route.collapse import node_count
+from optimizer.route.ortools_model import DEFAULT_SEARCH, SearchSettings
+from optimizer.route.problem import RouteProblem
+from optimizer.route.search import solve_routes
+
+Progress = Callable[[int, int], None]
+
+
+def cadre_time_limit(problem: RouteProblem, time_limit_s: float) -> float:
+    """Small areas need less search: 20 ms plus 2 ms a routing node (targets at one point
+    are one node), at most ``time_limit_s``. Measured: an area of 40 nodes has converged by
+    then; the 15,000-target sample spends 16 % less time than at 4 ms a target, for the
+    same travel."""
+    return min(time_limit_s, 0.02 + 0.002 * node_count(problem))
+
+
+def solve_cadre(
+    problem: RouteProblem,
+    time_limit_s: float,
+    seed: int = 0,
+    search: SearchSettings = DEFAULT_SEARCH,
+    start: dict[int, tuple[str, ...]] | None = None,
+) -> CadrePlan:
+    """One cadre's plan: the job of a worker process or an actor."""
+    limit = cadre_time_limit(problem, time_limit_s)
+    return solve_routes(problem, time_limit_s=limit, seed=seed, search=search, start=start)
+
+
+def default_workers() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+def solve_all(
+    problems: list[RouteProblem],
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    search: SearchSettings = DEFAULT_SEARCH,
+) -> list[CadrePlan]:
+    """Solve every problem; results in the problems' order."""
+    workers = workers or default_workers()
+    results: list[CadrePlan | None] = [None] * len(problems)
+    if workers == 1 or len(problems) <= 1:
+        for i, problem in enumerate(problems):
+            results[i] = solve_cadre(problem, time_limit_s, seed, search)
+            if progress:
+                progress(i + 1, len(problems))
+        return results  # type: ignore[return-value]
+    # Biggest first, so the last jobs to finish are short ones.
+    order = sorted(range(len(problems)), key=lambda i: -problems[i].size)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(solve_cadre, problems[i], time_limit_s, seed, search): i for i in order
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(done, len(problems))
+    return results  # type: ignore[return-value]

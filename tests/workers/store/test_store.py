@@ -1,0 +1,156 @@
+"""The store, on SQLite and on PostgreSQL: snapshots, the locked assignment, keyed writes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from optimizer.assign.solve import assign_areas
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.errors import PairingError as PlanLockedError
+from optimizer.domain.model import CadrePlan, DayRoute, Outcome, RequestCategory, Stop
+from optimizer.inputs import read_campaign
+from workers.store import Store
+
+
+@pytest.fixture
+def stored(db_url, tiny):
+    campaign = read_campaign(tiny)
+    store = Store(db_url)
+    campaign_id = store.ensure_campaign(campaign)
+    yield store, campaign_id, campaign
+    store.engine.dispose()
+
+
+def test_snapshot_round_trip(stored):
+    """What is stored is the campaign that was read, settings and all."""
+    store, campaign_id, campaign = stored
+    assert store.load_campaign(campaign_id) == dataclasses.replace(campaign, warnings=())
+    assert store.ensure_campaign(campaign) == campaign_id
+
+
+def test_published_assignment_is_locked(stored):
+    """Publishing again without a reason is refused; with one it is a new, audited revision."""
+    store, campaign_id, campaign = stored
+    assignment = assign_areas(campaign)
+    assert store.publish_assignment(campaign_id, assignment, None) == 1
+    with pytest.raises(PlanLockedError):
+        store.publish_assignment(campaign_id, assignment, None)
+    assert store.publish_assignment(campaign_id, assignment, "C1 住院") == 2
+    assert store.assignment(campaign_id).cadre_of() == assignment.cadre_of()
+
+
+def test_outcomes_recorded_once(stored):
+    """The same outcome twice is stored once; a request opens in the ledger."""
+    store, campaign_id, campaign = stored
+    owner = {t.id: "C1" for t in campaign.targets}
+    rows = [
+        Outcome(
+            "T1", 1, OutcomeStatus.VISITED, 600, category=RequestCategory(1, 2), request="路灯"
+        ),
+        Outcome("T2", 1, OutcomeStatus.NOT_HOME, None),
+    ]
+    due = campaign.settings.ledger_due
+    assert store.record_outcomes(campaign_id, rows, owner, "b1", due) == 2
+    assert store.record_outcomes(campaign_id, rows, owner, "b2", due) == 0
+    back = store.outcomes(campaign_id)
+    assert [(o.target_id, o.status, o.time_min) for o in back] == [
+        ("T1", OutcomeStatus.VISITED, 600),
+        ("T2", OutcomeStatus.NOT_HOME, None),
+    ]
+    assert back[0].category == RequestCategory(1, 2) and store.last_outcome_day(campaign_id) == 1
+
+
+def _plan(cadre_id: str, targets: list[str]) -> CadrePlan:
+    stops = tuple(Stop(t, 540 + 20 * i, 555 + 20 * i, 2) for i, t in enumerate(targets))
+    return CadrePlan(cadre_id, (DayRoute(cadre_id, 1, 530, 600, stops, 300),))
+
+
+def test_cadre_plan_saved_once_and_version_published_once(stored):
+    """A duplicate save changes nothing; a version publishes exactly once."""
+    store, campaign_id, _ = stored
+    version = store.create_version(campaign_id, 0, None, ["C1", "C2"], [])
+    assert store.save_cadre_plan(campaign_id, version, _plan("C1", ["T1", "T2"]))
+    assert not store.save_cadre_plan(campaign_id, version, _plan("C1", ["T1"]))
+    assert store.version_progress(campaign_id, version) == (1, 2, ["C2"])
+    assert store.version_counts(campaign_id, version) == (1, 2)
+    store.save_cadre_plan(campaign_id, version, _plan("C2", ["T4"]))
+    assert store.publish_version(campaign_id, version, {"ok": 1})
+    assert not store.publish_version(campaign_id, version, {"ok": 2})
+    plan = store.plan(campaign_id, version)
+    assert sorted(s.target_id for r in plan.routes for s in r.stops) == ["T1", "T2", "T4"]
+    assert store.current_version(campaign_id) == (version, 0)
+
+
+def test_carried_cadres_keep_their_routes(stored):
+    """A new version copies unchanged cadres' remaining stops from its base."""
+    store, campaign_id, _ = stored
+    v1 = store.create_version(campaign_id, 0, None, ["C1"], [])
+    store.save_cadre_plan(
+        campaign_id,
+        v1,
+        CadrePlan(
+            "C1",
+            (
+                DayRoute("C1", 1, 530, 600, (Stop("T1", 540, 555, 2),), 100),
+                DayRoute("C1", 2, 530, 600, (Stop("T2", 540, 555, 2),), 100),
+            ),
+        ),
+    )
+    store.publish_version(campaign_id, v1, {})
+    v2 = store.create_version(campaign_id, 1, v1, [], ["C1"])
+    assert [r.day for r in store.plan(campaign_id, v2).routes] == [2]
+
+
+def test_one_replan_lock_per_campaign(stored):
+    """A second owner cannot take a live lock; it is free again after release."""
+    store, campaign_id, _ = stored
+    assert store.acquire_lock(campaign_id, "a")
+    assert not store.acquire_lock(campaign_id, "b")
+    store.release_lock(campaign_id, "a")
+    assert store.acquire_lock(campaign_id, "b")
+
+
+def test_override_is_audited(stored):
+    """Moving a target to another cadre is recorded with who, why and from whom."""
+    store, campaign_id, campaign = stored
+    store.publish_assignment(campaign_id, assign_areas(campaign), None)
+    before = store.owners(campaign_id)["T1"]
+    assert store.override(campaign_id, "T1", "C3", "C1 住院", "coordinator") == before
+    assert store.owners(campaign_id)["T1"] == "C3"
+    (entry,) = store.overrides(campaign_id)
+    assert (entry.from_cadre, entry.to_cadre, entry.reason) == (before, "C3", "C1 住院")
+
+
+def test_ledger_moves_and_return_visits(stored):
+    """A request opens as 登记, moves legally, is visited back once by its taker; recording the
+    return visit again moves nothing; a return-visit plan re-planned keeps its number."""
+    import datetime as dt
+
+    from optimizer.domain.errors import LedgerError
+    from optimizer.domain.ledger import IN_PROGRESS, REGISTERED, RESOLVED, RETURNED
+
+    store, campaign_id, campaign = stored
+    owner = {t.id: "C1" for t in campaign.targets}
+    due = campaign.settings.ledger_due
+    asked = Outcome("T1", 1, OutcomeStatus.VISITED, 600, category=RequestCategory(2, 1))
+    store.record_outcomes(campaign_id, [asked], owner, "b1", due)
+    (request,) = store.requests(campaign_id)
+    assert request.state == REGISTERED and request.cadre_id == "C1"
+    with pytest.raises(LedgerError):
+        store.update_request(campaign_id, request.id, RETURNED, "t", "")
+    store.update_request(campaign_id, request.id, IN_PROGRESS, "t", "转办", "区住建局")
+    store.update_request(campaign_id, request.id, RESOLVED, "t", "")
+    assert store.return_takers(campaign_id) == {"T1": "C1"}
+    back = Outcome("T1", 9, OutcomeStatus.VISITED, 610, cadre_id="C1", satisfied=True)
+    assert store.record_outcomes(campaign_id, [back], owner, "b2", due) == 1
+    assert store.record_outcomes(campaign_id, [back], owner, "b2", due) == 0
+    events = [e.to_state for e in store.request_events(request.id)]
+    assert events == [REGISTERED, IN_PROGRESS, RESOLVED, RETURNED]
+    assert store.requests(campaign_id)[0].unit == "区住建局"
+    start = dt.date(2027, 4, 1)
+    assert store.save_followup(campaign_id, start, 2, []) == 1
+    assert store.save_followup(campaign_id, start, 2, [{"cadre_id": "C1"}]) == 1
+    assert store.save_followup(campaign_id, start, 3, []) == 2
+    assert store.followups(campaign_id)[0].routes == [{"cadre_id": "C1"}]

@@ -1,0 +1,1 @@
+"""The use cases the command line (and the field app) call: each reads, decides, writes."""

@@ -1,0 +1,43 @@
+"""Finding a campaign's store and its output folder: what every command starts with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.domain.errors import InvalidInputError
+from optimizer.domain.model import Settings
+from optimizer.inputs.settings import read_settings
+from workers.errors import NotPlannedError
+from workers.store import Store
+from workers.tasks.config import current
+
+
+def default_out(campaign_dir: Path, out: Path | None) -> Path:
+    return Path(out) if out else Path(campaign_dir) / "out"
+
+
+def campaign_store(campaign_dir: Path) -> Store:
+    """The campaign's store: ``ZOUFANG_DB`` if set, else its embedded SQLite file."""
+    return Store.for_campaign(campaign_dir, current().db_url)
+
+
+def open_campaign(campaign_dir: Path) -> tuple[Settings, Store, int]:
+    """The campaign's settings, its store and its id there (it must have been planned).
+
+    Only ``campaign.toml`` is read: targets and cadres come from the store's snapshot, the
+    ones that were planned (re-plan after changing them with ``plan --reassign``)."""
+    settings, problems = read_settings(Path(campaign_dir))
+    if problems:
+        raise InvalidInputError(problems)
+    store = campaign_store(campaign_dir)
+    campaign_id = store.find_campaign_key(settings)
+    if campaign_id is None or store.current_version(campaign_id) is None:
+        raise NotPlannedError(
+            "这个活动还没有发布计划，请先运行 zoufang plan / plan the campaign first"
+        )
+    return settings, store, campaign_id
+
+
+def followup_last_day(settings: Settings, start_date, days: int) -> int:
+    """The campaign day number of a return-visit plan's last day."""
+    return (start_date - settings.start_date).days + days

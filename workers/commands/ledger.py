@@ -1,0 +1,207 @@
+"""The ledger's commands: lists and exports, the weekly report, phone spot checks."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.errors import InputProblem, InvalidInputError
+from optimizer.domain.ledger import Request, SpotCheck
+from optimizer.domain.privacy import display_name
+from optimizer.domain.revisits import target_states
+from optimizer.inputs.sheets import Column, read_sheet
+from optimizer.outputs import lists
+from optimizer.outputs.weekly import write_report
+from optimizer.reports.weekly import build_week_report, week_days
+from workers.commands.campaign import default_out, open_campaign
+
+LEDGER_DIR = "ledger"
+
+
+def ledger_rows(
+    campaign_dir: Path, state: str | None = None, responsibility: int | None = None
+) -> list[Request]:
+    _, store, campaign_id = open_campaign(campaign_dir)
+    return store.requests(campaign_id, state, responsibility)
+
+
+def ledger_update(
+    campaign_dir: Path, request_id: int, to: str, actor: str, note: str, unit: str | None
+):
+    _, store, campaign_id = open_campaign(campaign_dir)
+    return store.update_request(campaign_id, request_id, to, actor, note, unit)
+
+
+def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
+    """附件5, 附件6 and the city-platform export of class 2 and 3 items."""
+    settings, store, campaign_id = open_campaign(campaign_dir)
+    campaign = store.load_campaign(campaign_id)
+    folder = default_out(campaign_dir, out) / LEDGER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    requests = ledger_rows(campaign_dir)
+    visited: dict[str, tuple[int, str]] = {}
+    for o in store.outcomes(campaign_id):
+        if o.status is OutcomeStatus.VISITED and o.target_id not in visited:
+            visited[o.target_id] = (o.day, o.cadre_id)
+    with_requests = {r.target_id for r in requests}
+    name = settings.name
+    return [
+        lists.write_list(
+            folder / lists.NO_PROBLEM_FILE,
+            f"{name} 无问题群众清单（附件5）",
+            lists.NO_PROBLEM_HEADERS,
+            lists.no_problem_rows(campaign, visited, with_requests),
+            {6: 30},
+        ),
+        lists.write_list(
+            folder / lists.PROBLEM_FILE,
+            f"{name} 问题清单（附件6）",
+            lists.PROBLEM_HEADERS,
+            lists.problem_rows(campaign, requests),
+            {5: 26, 8: 36},
+        ),
+        *lists.write_platform(folder, lists.platform_rows(campaign, requests)),
+    ]
+
+
+def sample_spotchecks(
+    campaign_dir: Path, share: float, seed: int, out: Path | None = None
+) -> tuple[int, Path]:
+    """A reproducible sample of completed visits per cadre for phone checks, as an xlsx."""
+    _, store, campaign_id = open_campaign(campaign_dir)
+    campaign = store.load_campaign(campaign_id)
+    owner = store.owners(campaign_id)
+    states = target_states(campaign, store.outcomes(campaign_id))
+    done: dict[str, list[str]] = defaultdict(list)
+    for tid, s in sorted(states.items()):
+        if s.final is OutcomeStatus.VISITED:
+            done[owner[tid]].append(tid)
+    picked = []
+    for cadre_id, ids in sorted(done.items()):
+        rng = np.random.default_rng([seed, sum(map(ord, cadre_id))])
+        k = max(1, round(share * len(ids)))
+        picked += [
+            (tid, cadre_id) for tid in sorted(rng.choice(ids, size=min(k, len(ids)), replace=False))
+        ]
+    store.save_spotchecks(campaign_id, picked, seed)
+    path = _write_spotcheck_sheet(
+        campaign, store.spotchecks(campaign_id), states, default_out(campaign_dir, out)
+    )
+    return len(picked), path
+
+
+def _write_spotcheck_sheet(campaign, checks: list[SpotCheck], states, out: Path) -> Path:
+    targets, cadres = campaign.target_index(), campaign.cadre_index()
+    rows = []
+    for i, c in enumerate(checks, start=1):
+        t = targets[c.target_id]
+        visit = next((o for o in states[t.id].history if o.status is OutcomeStatus.VISITED), None)
+        rows.append(
+            [
+                i,
+                cadres[c.cadre_id].name,
+                t.id,
+                display_name(t),
+                t.village,
+                t.address,
+                t.phone,
+                campaign.settings.date_of(visit.day).isoformat() if visit else "",
+                c.result or "",
+                c.note,
+            ]
+        )
+    folder = out / LEDGER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    headers = [
+        "序号",
+        "走访人员",
+        "对象编号",
+        "户主/名称",
+        "村/社区",
+        "地址",
+        "联系电话（仅供抽查核实）",
+        "走访日期",
+        "核实结果",
+        "备注",
+    ]
+    return lists.write_list(
+        folder / "电话抽查清单.xlsx",
+        f"{campaign.settings.name} 电话回访抽查清单",
+        headers,
+        rows,
+        {5: 28},
+    )
+
+
+RESULT_WORDS = {
+    "confirmed": "confirmed",
+    "属实": "confirmed",
+    "是": "confirmed",
+    "not_confirmed": "not_confirmed",
+    "不属实": "not_confirmed",
+    "否": "not_confirmed",
+}
+
+
+def record_spotchecks(campaign_dir: Path, results_file: Path) -> int:
+    """Store phone-check results (对象编号, 核实结果 属实/不属实, 备注); returns how many."""
+
+    _, store, campaign_id = open_campaign(campaign_dir)
+    columns = (
+        Column("target_id", ("对象编号",), required=True),
+        Column("result", ("核实结果", "结果"), required=True),
+        Column("note", ("备注",)),
+    )
+    sheet = read_sheet(Path(results_file), columns)
+    problems, rows = list(sheet.problems), []
+    sampled = {c.target_id for c in store.spotchecks(campaign_id)}
+    for row, values in sheet.rows:
+        result = RESULT_WORDS.get(values.get("result", "").strip())
+        if values["target_id"] not in sampled:
+            problems.append(
+                InputProblem(
+                    sheet.file,
+                    row,
+                    sheet.headers["target_id"],
+                    f"{values['target_id']} 不在抽查名单中",
+                )
+            )
+        elif values.get("result") and result is None:
+            problems.append(
+                InputProblem(
+                    sheet.file,
+                    row,
+                    sheet.headers["result"],
+                    f"无法识别「{values['result']}」",
+                    "属实/不属实",
+                )
+            )
+        elif result:
+            rows.append((values["target_id"], result, values.get("note", "")))
+    if problems:
+        raise InvalidInputError(problems)
+    return sum(store.record_spotcheck(campaign_id, t, r, n) for t, r, n in rows)
+
+
+def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple[Path, Path]:
+    """周调度: the week's xlsx and self-contained HTML page under ``OUT/reports``."""
+
+    _, store, campaign_id = open_campaign(campaign_dir)
+    campaign = store.load_campaign(campaign_id)
+    week_days(campaign, week)  # refuse a week outside the campaign before reading more
+    version, _ = store.current_version(campaign_id)
+    summary = json.loads(store.version_info(campaign_id, version).summary or "{}")
+    report = build_week_report(
+        campaign,
+        week,
+        first_plan=store.plan(campaign_id, 1),
+        outcomes=store.outcomes(campaign_id),
+        requests=ledger_rows(campaign_dir),
+        at_risk=summary.get("at_risk", []),
+        checks=store.spotchecks(campaign_id),
+    )
+    return write_report(default_out(campaign_dir, out) / "reports", report)

@@ -1,0 +1,83 @@
+"""Typed records the store hands out (the domain's own types where it has them: ``Plan``,
+``Outcome``, ``ledger.Request``, ``ledger.SpotCheck``), and the store's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from optimizer.domain.model import DayRoute, Outcome
+
+BUILDING = "building"
+PUBLISHED = "published"
+
+
+def now() -> dt.datetime:
+    """Local time to the second: every timestamp the store writes."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One plan version: what it was built from and whether it is published."""
+
+    version: int
+    after_day: int
+    base_version: int | None
+    status: str  # building | published
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    summary: str | None  # summary.json text, once published
+
+    @property
+    def published(self) -> bool:
+        return self.status == PUBLISHED
+
+
+@dataclass(frozen=True, slots=True)
+class CadreJob:
+    """Everything one cadre's re-plan reads, taken in one connection."""
+
+    after_day: int
+    base_version: int | None
+    area: tuple[str, ...]
+    routes: tuple[DayRoute, ...]
+    outcomes: list[Outcome]
+    snapshot: str  # the campaign snapshot's hash
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideRecord:
+    """An audited change of a target's cadre (the one exception to 一访到底)."""
+
+    id: int
+    target_id: str
+    from_cadre: str
+    to_cadre: str
+    reason: str
+    actor: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """One move of a request in the ledger, with who made it and why."""
+
+    id: int
+    request_id: int
+    from_state: str | None
+    to_state: str
+    actor: str
+    note: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupPlan:
+    """A return-visit plan (回访): its days and its stored routes."""
+
+    number: int
+    start_date: dt.date
+    days: int
+    routes: list[dict]
+    created_at: dt.datetime

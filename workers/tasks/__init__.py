@@ -1,0 +1,1 @@
+"""Dramatiq for the night's re-plan: configuration, broker, steps, actors, dispatch, runner."""

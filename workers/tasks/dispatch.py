@@ -1,0 +1,80 @@
+"""Sending the night's messages by actor name, and waiting for the version to be published.
+
+The sender never imports the actors: a message names its actor (Dramatiq's own design), so
+the coordinator and the workers share names, not modules.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dramatiq
+import redis
+
+from optimizer.domain.errors import ZoufangError
+from workers.store import Store
+from workers.tasks.broker import FINISH_REPLAN, QUEUE, REPLAN_CADRE
+from workers.tasks.steps import Job
+
+
+def message(actor_name: str, *args: object) -> dramatiq.Message:
+    return dramatiq.Message(
+        queue_name=QUEUE, actor_name=actor_name, args=args, kwargs={}, options={}
+    )
+
+
+def run_on_broker(
+    broker: dramatiq.Broker,
+    store: Store,
+    job: Job,
+    *,
+    stall_s: float,
+    progress=None,
+    timeout_s: float = 3600,
+) -> float:
+    """One message per changed cadre in a group with a completion step; waits, and re-sends
+    what is missing if nothing moves for ``stall_s`` (a restarted Redis forgets its queues).
+
+    Returns the seconds until every cadre's result was in (the workers' share of the time)."""
+    cid, version = job.campaign_id, job.version
+    group = dramatiq.group(
+        (message(REPLAN_CADRE, cid, c, version) for c in job.solve), broker=broker
+    )
+    group.add_completion_callback(message(FINISH_REPLAN, cid, version))
+    finish = message(FINISH_REPLAN, cid, version)
+    _send_through_restarts(group.run if job.solve else lambda: broker.enqueue(finish.copy()))
+    started = last_change = time.monotonic()
+    last_done, workers_s = -1, None
+    while not store.version_info(cid, version).published:
+        done, total = store.version_counts(cid, version)
+        if progress:
+            progress(done, total)
+        if done == total and workers_s is None:
+            workers_s = time.monotonic() - started
+        if done != last_done:
+            last_done, last_change = done, time.monotonic()
+        elif time.monotonic() - last_change > stall_s:
+            for cadre_id in store.version_progress(cid, version)[2]:
+                resend = message(REPLAN_CADRE, cid, cadre_id, version)
+                _send_through_restarts(lambda m=resend: broker.enqueue(m))
+            _send_through_restarts(lambda: broker.enqueue(finish.copy()))
+            last_change = time.monotonic()
+        if time.monotonic() - started > timeout_s:
+            raise ZoufangError(
+                "重排超时：请检查 zoufang worker 是否在运行 / "
+                "re-plan timed out; are workers running?"
+            )
+        time.sleep(0.1)
+    return workers_s if workers_s is not None else time.monotonic() - started
+
+
+def _send_through_restarts(send, attempts: int = 60) -> None:
+    """Send to the broker, waiting out a broker that is restarting."""
+    for attempt in range(attempts):
+        try:
+            send()
+            return
+        except (redis.ConnectionError, redis.TimeoutError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1.0)
