@@ -46,22 +46,12 @@ def declare(broker: dramatiq.Broker, config: Config) -> dict[str, dramatiq.Actor
         """Completion step: once every cadre is in, write the town summary and publish."""
         steps.finish(Store.shared(url), campaign_id, version)
 
-    actors = {
-        REPLAN_CADRE: dramatiq.actor(
-            replan_cadre,
-            broker=broker,
-            actor_name=REPLAN_CADRE,
-            queue_name=QUEUE,
-            time_limit=120_000,
-            **REDELIVERY,
-        ),
-        FINISH_REPLAN: dramatiq.actor(
-            finish_replan,
-            broker=broker,
-            actor_name=FINISH_REPLAN,
-            queue_name=QUEUE,
-            time_limit=300_000,
-            **REDELIVERY,
-        ),
-    }
+    actors: dict[str, dramatiq.Actor] = {}
+    for name, fn, limit_ms in (
+        (REPLAN_CADRE, replan_cadre, 120_000),
+        (FINISH_REPLAN, finish_replan, 300_000),
+    ):
+        actors[name] = dramatiq.actor(
+            fn, broker=broker, actor_name=name, queue_name=QUEUE, time_limit=limit_ms, **REDELIVERY
+        )
     return actors
