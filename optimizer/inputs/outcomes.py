@@ -6,6 +6,7 @@ from pathlib import Path
 
 from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.model import Campaign, Outcome
+from optimizer.domain.pairing import outcome_cadre_problem, return_visit_problem
 from optimizer.inputs.cells import parse_bool, parse_category, parse_int, parse_status, parse_time
 from optimizer.inputs.columns import OUTCOME_COLUMNS
 from optimizer.inputs.rows import RowReader
@@ -33,9 +34,9 @@ def _outcome(
     if satisfied is not None:  # a return visit (回访) of a resolved request
         _check_return_visit(r, target_id, cadre_id, returnable)
         cadre_id = cadre_id or returnable.get(target_id)
-    elif cadre_id and target_id in owner and owner[target_id] != cadre_id:
-        own = owner[target_id]
-        msg = f"走访人员 {cadre_id} 不是对象 {target_id} 的包干人员（应为 {own}，一访到底）"
+    elif target_id in owner and (
+        msg := outcome_cadre_problem(target_id, cadre_id, owner[target_id])
+    ):
         r.problem("cadre_id", msg, owner[target_id])
     category = r.get("category", parse_category)
     if r.problems:
@@ -47,11 +48,12 @@ def _outcome(
 
 def _check_return_visit(r: RowReader, target_id: str, cadre_id: str | None, returnable) -> None:
     """A return visit needs a resolved request of that target, visited by the cadre who took it."""
-    if target_id not in returnable:
-        r.problem("satisfied", f"对象 {target_id} 没有待回访（已办结）的诉求", "已办结诉求的对象")
-    elif cadre_id and returnable[target_id] != cadre_id:
-        taker = returnable[target_id]
-        r.problem("cadre_id", f"回访须由受理人员 {taker} 进行，而不是 {cadre_id}", taker)
+    taker = returnable.get(target_id)
+    msg = return_visit_problem(target_id, cadre_id, taker)
+    if msg and taker is None:
+        r.problem("satisfied", msg, "已办结诉求的对象")
+    elif msg:
+        r.problem("cadre_id", msg, taker)
 
 
 def read_outcomes(
