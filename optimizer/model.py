@@ -152,6 +152,7 @@ class Settings:
     policy: Policy = Policy()
     close_date: dt.date | None = None  # 办结 date of the 诉求 ledger
     maps: MapOptions = MapOptions()
+    replan_at_min: int | None = None  # [schedule] replan_at: the server's nightly re-plan
 
     def date_of(self, day: int) -> dt.date:
         """Calendar date of campaign day ``day`` (day 1 = ``start_date``)."""

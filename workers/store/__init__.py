@@ -16,7 +16,9 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 
 from workers.store import schema as t
+from workers.store.access import AccessMixin
 from workers.store.assignment import AssignmentMixin
+from workers.store.field import FieldMixin
 from workers.store.ledger import LedgerMixin
 from workers.store.outcomes import OutcomesMixin
 from workers.store.plans import PlansMixin
@@ -65,7 +67,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class Store(AssignmentMixin, PlansMixin, PlanReadMixin, OutcomesMixin, LedgerMixin):
+class Store(
+    AssignmentMixin,
+    PlansMixin,
+    PlanReadMixin,
+    OutcomesMixin,
+    LedgerMixin,
+    AccessMixin,  # the field app: links, logins, sessions
+    FieldMixin,  # the field app: phones' attempts and syncs, scheduled re-plans
+):
     """One database; every method opens its own short transaction."""
 
     _cache: ClassVar[dict[tuple[str, int, str], object]] = {}

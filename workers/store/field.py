@@ -1,0 +1,334 @@
+"""What phones send: attempts keyed by the id the phone made, each phone's last sync, and the
+server's scheduled re-plans (one per campaign and date, however many servers run).
+
+An attempt and its outcome are written in one transaction. A resend of the same attempt id
+finds it and is a duplicate; an attempt whose outcome (target, day, status, time) is in the
+store already — from a file, or from another attempt — is a duplicate too, so neither a phone
+nor ``zoufang record`` can count a visit twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Column, DateTime, Float, Integer, String, Table, Text, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from optimizer.model import Outcome
+from workers.store import schema as t
+from workers.store.schema import metadata
+
+field_attempts = Table(  # one row per attempt id a phone made; the outcome is in ``outcomes``
+    "field_attempts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("attempt_id", String(64), primary_key=True),
+    Column("cadre_id", String(100), nullable=False),
+    Column("target_id", String(100), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("time_key", Integer, nullable=False),
+    Column("result", String(12), nullable=False),  # accepted | duplicate (of an outcome)
+    Column("lat", Float),  # where the phone was when the outcome was saved, if it said
+    Column("lon", Float),
+    Column("accuracy_m", Float),
+    Column("device_id", String(64), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+)
+
+device_syncs = Table(  # each phone's last contact and the unsent outcomes it reported then
+    "device_syncs",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("cadre_id", String(100), primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    Column("last_sync_at", DateTime, nullable=False),
+    Column("backlog", Integer, nullable=False),
+    Column("agent", String(120), nullable=False),
+)
+
+scheduled_runs = Table(  # the nightly re-plan: claimed once per campaign and date
+    "scheduled_runs",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("run_date", String(10), primary_key=True),  # ISO date in Asia/Shanghai
+    Column("state", String(12), nullable=False),  # running | done | skipped | failed
+    Column("reason", Text, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """An outcome as a phone sent it: its id, and where the phone was (when it said)."""
+
+    attempt_id: str
+    outcome: Outcome
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _time_key(o: Outcome) -> int:
+    return -1 if o.time_min is None else o.time_min
+
+
+class FieldMixin:
+    engine: object
+    dialect: str
+
+    def _insert(self, table):
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    def record_attempts(
+        self,
+        campaign_id: int,
+        cadre_id: str,
+        device_id: str,
+        attempts: list[Attempt],
+        owner: dict[str, str],
+        due: dt.date,
+    ) -> dict[str, str]:
+        """Store a phone's attempts; attempt id → ``accepted`` or ``duplicate``.
+
+        ``owner`` maps the attempts' targets to their cadres (validated before); requests
+        open in the ledger and return visits move it exactly as ``record_outcomes`` does.
+        """
+        unique = list({a.attempt_id: a for a in attempts}.values())
+        if not unique:
+            return {}
+        stamp = _now()
+        rows = [
+            {
+                "campaign_id": campaign_id,
+                "attempt_id": a.attempt_id,
+                "cadre_id": cadre_id,
+                "target_id": a.outcome.target_id,
+                "day": a.outcome.day,
+                "status": a.outcome.status.value,
+                "time_key": _time_key(a.outcome),
+                "result": "accepted",
+                "lat": a.lat,
+                "lon": a.lon,
+                "accuracy_m": a.accuracy_m,
+                "device_id": device_id,
+                "received_at": stamp,
+            }
+            for a in unique
+        ]
+        fa = field_attempts.c
+        with self.engine.begin() as db:
+            # The attempt ids this transaction owns; a concurrent resend waits for us and
+            # then inserts nothing.
+            owned = set(
+                db.execute(
+                    self._insert(field_attempts)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["campaign_id", "attempt_id"])
+                    .returning(fa.attempt_id)
+                ).scalars()
+            )
+            fresh = [a for a in unique if a.attempt_id in owned]
+            accepted = self._insert_outcomes(db, campaign_id, fresh, owner, device_id, stamp)
+            duplicates = [a.attempt_id for a in fresh if a.attempt_id not in accepted]
+            if duplicates:
+                db.execute(
+                    field_attempts.update()
+                    .where((fa.campaign_id == campaign_id) & fa.attempt_id.in_(duplicates))
+                    .values(result="duplicate")
+                )
+            kept = [a.outcome for a in fresh if a.attempt_id in accepted]
+            requests = [
+                (o.target_id, o.day, o.status.value, _time_key(o)) for o in kept if o.category
+            ]
+            self._open_requests(db, campaign_id, requests, due, stamp)
+            self._apply_return_visits(db, campaign_id, [o for o in kept if o.satisfied is not None])
+        return {
+            a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate" for a in unique
+        }
+
+    def _insert_outcomes(self, db, campaign_id, fresh, owner, device_id, stamp) -> set[str]:
+        """Insert the outcomes not stored before; the attempt ids whose outcome was new."""
+        by_key: dict[tuple, str] = {}
+        rows = []
+        for a in fresh:
+            o = a.outcome
+            key = (o.target_id, o.day, o.status.value, _time_key(o))
+            if key in by_key:  # two attempts of one outcome in one batch: the first counts
+                continue
+            by_key[key] = a.attempt_id
+            rows.append(
+                {
+                    "campaign_id": campaign_id,
+                    "target_id": o.target_id,
+                    "day": o.day,
+                    "status": o.status.value,
+                    "time_key": key[3],
+                    # a return visit is made by the cadre who took the request
+                    "cadre_id": o.cadre_id if o.satisfied is not None else owner[o.target_id],
+                    "category": str(o.category) if o.category else None,
+                    "request": o.request or None,
+                    "satisfied": o.satisfied,
+                    "batch": f"web:{device_id}"[:64],
+                    "recorded_at": stamp,
+                }
+            )
+        if not rows:
+            return set()
+        c = t.outcomes.c
+        inserted = db.execute(
+            self._insert(t.outcomes)
+            .values(rows)
+            .on_conflict_do_nothing(
+                index_elements=["campaign_id", "target_id", "day", "status", "time_key"]
+            )
+            .returning(c.target_id, c.day, c.status, c.time_key)
+        ).all()
+        return {by_key[tuple(r)] for r in inserted}
+
+    def note_sync(
+        self, campaign_id: int, cadre_id: str, device_id: str, backlog: int, agent: str
+    ) -> None:
+        """A phone's contact: when, and how many outcomes it still held unsent."""
+        values = {
+            "campaign_id": campaign_id,
+            "cadre_id": cadre_id,
+            "device_id": device_id,
+            "last_sync_at": _now(),
+            "backlog": max(0, backlog),
+            "agent": agent[:120],
+        }
+        statement = self._insert(device_syncs).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["campaign_id", "cadre_id", "device_id"],
+            set_={k: statement.excluded[k] for k in ("last_sync_at", "backlog", "agent")},
+        )
+        with self.engine.begin() as db:
+            db.execute(statement)
+
+    def devices(self, campaign_id: int) -> list[dict]:
+        d = device_syncs.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(device_syncs)
+                .where(d.campaign_id == campaign_id)
+                .order_by(d.cadre_id, d.last_sync_at.desc())
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def attempts(self, campaign_id: int) -> list[dict]:
+        """Every accepted attempt (for the quality flags), oldest first."""
+        a = field_attempts.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(field_attempts)
+                .where((a.campaign_id == campaign_id) & (a.result == "accepted"))
+                .order_by(a.received_at)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    # Scheduled re-plans -------------------------------------------------------------------
+
+    def claim_run(self, campaign_id: int, run_date: str) -> bool:
+        """Take the re-plan of ``run_date``; False if a server took it already."""
+        statement = (
+            self._insert(scheduled_runs)
+            .values(
+                campaign_id=campaign_id,
+                run_date=run_date,
+                state="running",
+                reason="",
+                started_at=_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["campaign_id", "run_date"])
+        )
+        with self.engine.begin() as db:
+            return db.execute(statement).rowcount == 1
+
+    def end_run(self, campaign_id: int, run_date: str, state: str, reason: str) -> None:
+        r = scheduled_runs.c
+        with self.engine.begin() as db:
+            db.execute(
+                scheduled_runs.update()
+                .where((r.campaign_id == campaign_id) & (r.run_date == run_date))
+                .values(state=state, reason=reason, finished_at=_now())
+            )
+
+    def runs(self, campaign_id: int, limit: int = 7) -> list[dict]:
+        r = scheduled_runs.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(scheduled_runs)
+                .where(r.campaign_id == campaign_id)
+                .order_by(r.run_date.desc())
+                .limit(limit)
+            ).mappings()
+            return [dict(x) for x in rows]
+
+    # Reading the route a cadre was told ---------------------------------------------------
+
+    def version_for_day(self, campaign_id: int, day: int) -> int | None:
+        """The latest published version that plans ``day``: what the cadre was told for it
+        (a re-plan after that day began leaves the day as it was)."""
+        v = t.plan_versions.c
+        with self.engine.connect() as db:
+            return db.execute(
+                select(v.version)
+                .where(
+                    (v.campaign_id == campaign_id) & (v.status == "published") & (v.after_day < day)
+                )
+                .order_by(v.version.desc())
+                .limit(1)
+            ).scalar()
+
+    def owners_of(self, campaign_id: int, target_ids: list[str]) -> dict[str, str]:
+        """target → its cadre, for these targets only (those in the assignment)."""
+        a = t.assignment.c
+        found: dict[str, str] = {}
+        ids = sorted(set(target_ids))
+        with self.engine.connect() as db:
+            for i in range(0, len(ids), 500):
+                found |= dict(
+                    db.execute(
+                        select(a.target_id, a.cadre_id).where(
+                            (a.campaign_id == campaign_id) & a.target_id.in_(ids[i : i + 500])
+                        )
+                    ).all()
+                )
+        return found
+
+    def outcome_mark(self, campaign_id: int) -> tuple[int, int]:
+        """(outcomes stored, highest outcome id): changes whenever anything is recorded."""
+        o = t.outcomes.c
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(func.count(), func.max(o.id)).where(o.campaign_id == campaign_id)
+            ).one()
+        return row[0], row[1] or 0
+
+    def outcomes_on_day(self, campaign_id: int, day: int) -> int:
+        o = t.outcomes.c
+        with self.engine.connect() as db:
+            return db.execute(
+                select(func.count()).where((o.campaign_id == campaign_id) & (o.day == day))
+            ).scalar_one()
+
+    def ledger_mark(self, campaign_id: int) -> tuple[int, int]:
+        """(requests, their moves): changes with every new request or move."""
+        r, e = t.requests.c, t.request_events.c
+        with self.engine.connect() as db:
+            requests = db.execute(
+                select(func.count()).where(r.campaign_id == campaign_id)
+            ).scalar_one()
+            moves = db.execute(
+                select(func.count())
+                .select_from(t.request_events.join(t.requests, e.request_id == r.id))
+                .where(r.campaign_id == campaign_id)
+            ).scalar_one()
+        return requests, moves

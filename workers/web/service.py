@@ -1,0 +1,232 @@
+"""What the field app does with the store: a cadre's day, return visits, recording a sync.
+
+Rows from phones pass ``optimizer.tables.outcomes.check_outcome_rows`` — the checks of
+``zoufang record`` — with the cadre of the session as the row's ``cadre_id``, so a target of
+another cadre is rejected (一访到底) and nothing of that row is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from maps.coords import wgs84_to_gcj02
+from maps.tiles import get_tiles
+from optimizer.errors import InvalidInputError, ZoufangError
+from optimizer.ledger import RESOLVED
+from optimizer.model import SUBJECT_ZH, RequestCategory, hhmm
+from optimizer.privacy import display_name, mask_name
+from optimizer.replan import target_states
+from optimizer.tables.outcomes import check_outcome_rows
+from optimizer.tables.settings import read_settings
+from workers.jobs import followup_last_day
+from workers.store import Store
+from workers.store.field import Attempt
+from workers.web.config import MAX_REQUEST_CHARS, MAX_ROWS, WebConfig
+
+ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+FIELDS = ("target_id", "day", "status", "time", "category", "request", "satisfied")
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    attempt_id: str
+    result: str  # accepted | duplicate | rejected
+    reason: str = ""
+
+    def as_json(self) -> dict:
+        return {"attempt_id": self.attempt_id, "result": self.result, "reason": self.reason}
+
+
+class FieldService:
+    """One campaign's field app over one store (shared by every request of the process)."""
+
+    def __init__(self, config: WebConfig, store: Store | None = None):
+        settings, problems = read_settings(Path(config.campaign_dir))
+        if problems:
+            raise InvalidInputError(problems)
+        self.config, self.settings = config, settings
+        self.store = store or Store.for_campaign(config.campaign_dir)
+        campaign_id = self.store.find_campaign_key(settings)
+        if campaign_id is None or self.store.current_version(campaign_id) is None:
+            raise ZoufangError("这个活动还没有发布计划，请先运行 zoufang plan / plan it first")
+        self.campaign_id = campaign_id
+        self.key = self.store.web_key()
+        self.tiles = get_tiles(settings.maps.tiles)
+
+    def campaign(self):
+        return self.store.load_campaign(self.campaign_id)
+
+    def current_version(self) -> int:
+        return self.store.current_version(self.campaign_id)[0]
+
+    def day_route(self, cadre_id: str, day: int) -> dict:
+        """The cadre's stops of ``day`` as told (JSON-ready), with attempts so far."""
+        campaign = self.campaign()
+        targets, cadre = campaign.target_index(), campaign.cadre_index()[cadre_id]
+        version = self.store.version_for_day(self.campaign_id, day)
+        route = None
+        if version is not None:
+            routes = self.store.cadre_routes(self.campaign_id, version, cadre_id)
+            route = next((r for r in routes if r.day == day), None)
+        stops = route.stops if route else ()
+        ids = [s.target_id for s in stops]
+        states = target_states(campaign, self.store.outcomes(self.campaign_id, ids), only=set(ids))
+        evening = campaign.settings.window("evening")
+        lats, lons = wgs84_to_gcj02([targets[i].lat for i in ids], [targets[i].lon for i in ids])
+        rows = []
+        for seq, stop in enumerate(stops, start=1):
+            target, state = targets[stop.target_id], states[stop.target_id]
+            today = [o.status.value for o in state.history if o.day == day]
+            rows.append(
+                {
+                    "seq": seq,
+                    "target_id": target.id,
+                    "type": target.type.value,
+                    "type_zh": target.type.zh,
+                    "name": display_name(target),
+                    "village": target.village,
+                    "grid": target.grid,
+                    "address": target.address,
+                    "lat": target.lat,
+                    "lon": target.lon,
+                    "gcj_lat": round(float(lats[seq - 1]), 6),
+                    "gcj_lon": round(float(lons[seq - 1]), 6),
+                    "arrive": hhmm(stop.arrive_min),
+                    "depart": hhmm(stop.depart_min),
+                    "window": str(target.window or cadre.window),
+                    "priority": target.priority,
+                    "evening": bool(evening and evening.contains(stop.arrive_min)),
+                    "attempts": state.attempts,
+                    "final": state.final.value if state.final else None,
+                    "today": today,
+                    "phone": target.phone,  # the cadre's own target: the page offers a call
+                }
+            )
+        return {
+            "plan_version": version,
+            "current_version": self.current_version(),
+            "day": day,
+            "date": campaign.settings.date_of(day).isoformat(),
+            "days": campaign.settings.days,
+            "cadre": {"id": cadre.id, "name": mask_name(cadre.name)},
+            "stops": rows,
+            "returns": self.return_visits(cadre_id),
+        }
+
+    def return_visits(self, cadre_id: str) -> list[dict]:
+        """The cadre's resolved requests, waiting for their return visit (回访)."""
+        targets = self.campaign().target_index()
+        rows = []
+        for r in self.store.requests(self.campaign_id, RESOLVED):
+            if r["cadre_id"] != cadre_id:
+                continue
+            target = targets[r["target_id"]]
+            category = RequestCategory(r["responsibility"], r["subject"])
+            rows.append(
+                {
+                    "request_id": r["id"],
+                    "target_id": target.id,
+                    "name": display_name(target),
+                    "address": target.address,
+                    "category": str(category),
+                    "category_zh": category.zh,
+                    "subject_zh": SUBJECT_ZH[r["subject"]],
+                    "text": r["text"],
+                    "phone": target.phone,
+                }
+            )
+        return rows
+
+    def record(
+        self, cadre_id: str, device_id: str, rows: list, backlog: int, agent: str
+    ) -> list[RowResult]:
+        """Validate and store a phone's rows; one result per row, in order."""
+        if len(rows) > MAX_ROWS:
+            raise ZoufangError(f"一次最多同步 {MAX_ROWS} 条")
+        shaped = [_shape(row, cadre_id) for row in rows]
+        good = [(i, s) for i, s in enumerate(shaped) if isinstance(s, tuple)]
+        results: list[RowResult | None] = [s if isinstance(s, RowResult) else None for s in shaped]
+        if good:
+            self._check_and_store(cadre_id, device_id, good, results)
+        self.store.note_sync(self.campaign_id, cadre_id, device_id, backlog, agent)
+        return results
+
+    def _check_and_store(self, cadre_id, device_id, good, results) -> None:
+        campaign = self.campaign()
+        values = [v for _, (_, v, _) in good]
+        owner = self.store.owners_of(self.campaign_id, [v["target_id"] for v in values])
+        returnable = (
+            self.store.return_takers(self.campaign_id)
+            if any(v["satisfied"] for v in values)
+            else {}
+        )
+        checked = check_outcome_rows(
+            values,
+            campaign,
+            owner,
+            label="同步",
+            last_day=self._last_day(values),
+            returnable=returnable,
+        )
+        attempts = []
+        for (index, (attempt_id, _, place)), outcome in zip(good, checked, strict=True):
+            if isinstance(outcome, list):
+                reason = "；".join(p.message for p in outcome)
+                results[index] = RowResult(attempt_id, "rejected", reason)
+            else:
+                attempts.append(Attempt(attempt_id, outcome, *place))
+        stored = self.store.record_attempts(
+            self.campaign_id,
+            cadre_id,
+            device_id,
+            attempts,
+            owner,
+            campaign.settings.ledger_due,
+        )
+        for index, (attempt_id, _, _) in good:
+            if results[index] is None:
+                results[index] = RowResult(attempt_id, stored[attempt_id])
+
+    def _last_day(self, values: list[dict]) -> int:
+        """Days after the campaign are accepted inside a return-visit plan's days."""
+        days = self.settings.days
+        if all(v["day"].isdigit() and int(v["day"]) <= days for v in values):
+            return days
+        followups = self.store.followups(self.campaign_id)
+        return max([days, *(followup_last_day(self.settings, f) for f in followups)])
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def _shape(row, cadre_id: str):
+    """(attempt id, text values, (lat, lon, accuracy)), or a rejection for a malformed row."""
+    if not isinstance(row, dict):
+        return RowResult("", "rejected", "每一行应为一个对象")
+    attempt_id = row.get("attempt_id")
+    if not isinstance(attempt_id, str) or not ATTEMPT_ID.fullmatch(attempt_id):
+        return RowResult(str(attempt_id)[:64], "rejected", "attempt_id 应为 8–64 位字母、数字或 -")
+    if len(_text(row.get("request"))) > MAX_REQUEST_CHARS:
+        return RowResult(attempt_id, "rejected", f"诉求内容超过 {MAX_REQUEST_CHARS} 字")
+    values = {name: _text(row.get(name)) for name in FIELDS}
+    values["cadre_id"] = cadre_id
+    return attempt_id, values, _place(row)
+
+
+def _place(row: dict) -> tuple[float | None, float | None, float | None]:
+    """Where the phone was, if it said so with plausible numbers."""
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+        accuracy = float(row.get("accuracy") or 0) or None
+    except (KeyError, TypeError, ValueError):
+        return None, None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None, None
+    return lat, lon, accuracy
