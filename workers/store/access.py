@@ -237,11 +237,11 @@ class AccessMixin:
             )
 
     def login_failures(
-        self, campaign_id: int, name: str, client: str, since: dt.datetime
+        self, campaign_id: int, name: str, client: str, window: dt.timedelta
     ) -> tuple[int, int]:
-        """Failed logins since ``since``: (for this name, from this client)."""
+        """Failed logins within the last ``window``: (for this name, from this client)."""
         f = login_failures.c
-        recent = (f.campaign_id == campaign_id) & (f.at >= since)
+        recent = (f.campaign_id == campaign_id) & (f.at >= _now() - window)
         with self.engine.connect() as db:
             by_name = db.execute(
                 select(func.count()).where(recent & (f.name == name[:100]))

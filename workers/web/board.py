@@ -75,8 +75,9 @@ async def login(request: Request):
 
     def work():
         field = request.app.state.field
-        since = field.config.now().replace(tzinfo=None) - LOGIN_WINDOW
-        by_name, by_client = field.store.login_failures(field.campaign_id, name, client, since)
+        by_name, by_client = field.store.login_failures(
+            field.campaign_id, name, client, LOGIN_WINDOW
+        )
         if by_name >= LOGIN_MAX_PER_NAME or by_client >= LOGIN_MAX_PER_CLIENT:
             return None
         ok = check_password(password, field.store.coordinator_hash(field.campaign_id, name))

@@ -47,6 +47,18 @@ class ReplanRunner:
         """Re-plan now and wait; a run already going makes this one refused."""
         if not self.lock.acquire(blocking=False):
             return RunResult(self.field.config.now(), by, False, "另一次重排正在进行")
+        return self._run_locked(by)
+
+    def start(self, by: str) -> bool:
+        """Re-plan in the background; False if one is running already."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        threading.Thread(
+            target=self._run_locked, args=(by,), daemon=True, name="zoufang-replan"
+        ).start()
+        return True
+
+    def _run_locked(self, by: str) -> RunResult:
         try:
             self.running_since = self.field.config.now()
             command = [
@@ -72,13 +84,6 @@ class ReplanRunner:
         finally:
             self.running_since = None
             self.lock.release()
-
-    def start(self, by: str) -> bool:
-        """Re-plan in the background; False if one is running already."""
-        if self.lock.locked():
-            return False
-        threading.Thread(target=self.run, args=(by,), daemon=True, name="zoufang-replan").start()
-        return True
 
 
 def nightly(field, runner: ReplanRunner) -> str:
