@@ -29,36 +29,32 @@ MIN_RECOMPUTE_S = 3.0
 MAP_EVERY_S = 60.0
 MOVES = {state: sorted(MANUAL.get(state, ())) for state in STATES}
 
-_cache: dict[tuple[str, int], tuple[str, float, dict]] = {}
+_cache: dict[tuple[str, int], tuple[tuple[str, str], float, dict]] = {}
 _map_cache: dict[tuple[str, int], tuple[tuple, float, str]] = {}
 _lock = threading.Lock()
 
 
-def state_key(field, runner) -> str:
+def state_key(field, runner) -> tuple[str, str]:
+    """(what coordinators do: versions, ledger moves, re-plans; what phones do: outcomes and
+    syncs). A change of the first shows at once; of the second, within a few seconds."""
     store, cid = field.store, field.campaign_id
     devices = store.devices(cid)
     last_sync = max((d["last_sync_at"] for d in devices), default=None)
     run = runner.last.at.isoformat() if runner.last else ""
-    return json.dumps(
-        [
-            field.current_version(),
-            store.outcome_mark(cid),
-            store.ledger_mark(cid),
-            len(devices),
-            str(last_sync),
-            bool(runner.running_since),
-            run,
-        ]
-    )
+    ours = [field.current_version(), store.ledger_mark(cid), bool(runner.running_since), run]
+    theirs = [store.outcome_mark(cid), len(devices), str(last_sync)]
+    return json.dumps(ours), json.dumps(theirs)
 
 
 def board_state(field, runner) -> dict:
     key = state_key(field, runner)
     with _lock:
         hit = _cache.get((field.store.url, field.campaign_id))
-        if hit and (hit[0] == key or time.monotonic() - hit[1] < MIN_RECOMPUTE_S):
+        if hit and (
+            hit[0] == key or (hit[0][0] == key[0] and time.monotonic() - hit[1] < MIN_RECOMPUTE_S)
+        ):
             return hit[2]
-        state = {**_compute(field, runner), "key": key}
+        state = {**_compute(field, runner), "key": "|".join(key)}
         _cache[(field.store.url, field.campaign_id)] = (key, time.monotonic(), state)
         return state
 
