@@ -9,6 +9,7 @@
   var data = JSON.parse(document.getElementById("zf-route").textContent);
   var route = data.route, setup = data.setup, Outbox = window.ZFOutbox;
   var LABEL = { visited: "已走访", not_home: "未遇", refused: "拒访", moved: "已搬离", invalid: "无此户" };
+  var FINAL = { visited: true, refused: true, moved: true, invalid: true };
   var $ = function (id) { return document.getElementById(id); };
   var unsent = 0, syncing = false, announced = false, requestTarget = null;
 
@@ -23,15 +24,33 @@
     var c = card(target);
     if (!c) return;
     c.querySelector("[data-state]").textContent = text;
+    if (cls === "done") c.classList.remove("pending", "rejected");
     if (cls) c.classList.add(cls);
   }
+
+  // What this phone has had accepted today: a page kept for a reload without signal is the
+  // page as first loaded, so the marks of later outcomes are kept here.
+  var DONE = "zf-done-" + route.cadre.id + "-" + route.day;
+  function done() { try { return JSON.parse(localStorage.getItem(DONE) || "{}"); } catch (e) { return {}; } }
+  function remember(r) {
+    var d = done(); d[r.target_id] = { label: r.label, final: !!FINAL[r.status] && r.satisfied === undefined };
+    try { localStorage.setItem(DONE, JSON.stringify(d)); } catch (e) { /* full */ }
+  }
+  var kept = done();
+  Object.keys(kept).forEach(function (t) {
+    mark(t, kept[t].label + " ✓", "done");
+    if (kept[t].final) mark(t, kept[t].label + " ✓", "final");
+  });
 
   function refresh() {
     return Outbox.all().then(function (rows) {
       unsent = rows.length;
       $("outbox-count").textContent = unsent;
       rows.forEach(function (r) {
-        if (r.day === route.day || r.satisfied !== undefined) mark(r.target_id, r.label + " · 待同步", "pending");
+        if (r.day === route.day || r.satisfied !== undefined) {
+          mark(r.target_id, r.label + " · 待同步", "pending");
+          if (FINAL[r.status] && r.satisfied === undefined) mark(r.target_id, r.label + " · 待同步", "final");
+        }
       });
       return rows;
     });
@@ -99,7 +118,7 @@
           if (!r) return;
           done.push(x.attempt_id);
           if (x.result === "rejected") { rejected.push({ target_id: r.target_id, label: r.label, reason: x.reason }); mark(r.target_id, r.label + " · 未保存", "rejected"); }
-          else mark(r.target_id, r.label + " ✓", "done");
+          else { mark(r.target_id, r.label + " ✓", "done"); remember(r); }
         });
         if (rejected.length) showRejected(rejected);
         return Outbox.remove(done);
@@ -135,6 +154,7 @@
     for (var k in extra || {}) row[k] = extra[k];
     return withPlace(row).then(Outbox.add).then(function () {
       mark(target, row.label + " · 待同步", "pending");
+      if (FINAL[status] && row.satisfied === undefined) mark(target, row.label + " · 待同步", "final");
       return refresh();
     }).then(function () { if (navigator.onLine !== false) return sync(); });
   }
@@ -234,5 +254,14 @@
       .then(function () { window.ZFMap(route, setup, $("map-box")); })
       .catch(function () { $("show-map").disabled = false; $("show-map").textContent = "地图加载失败，点此重试"; });
   };
+  // Keep this page and its files for a reload without signal (served by sw.js). Optional:
+  // where there is no Cache API or service worker the open page works on as it is.
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/m/sw.js").catch(function () {});
+  if (window.caches) {
+    var files = [location.href];
+    document.querySelectorAll('script[src^="/m/"],link[rel=stylesheet][href^="/m/"]').forEach(function (el) {
+      files.push(el.src || el.href);
+    });
+    caches.open("zoufang-shell-v1").then(function (c) { return c.addAll(files); }).catch(function () {});
+  }
 })();

@@ -17,7 +17,10 @@
     });
     route.stops.forEach(function (s, i) {
       var kind = s.priority ? " priority" : s.evening ? " evening" : "";
-      var icon = L.divIcon({ className: "", iconSize: [30, 30],
+      // Households of one building share a point: fan them out in rows of five.
+      var k = 0;
+      for (var j = 0; j < i; j++) if (points[j][0] === points[i][0] && points[j][1] === points[i][1]) k++;
+      var icon = L.divIcon({ className: "", iconSize: [30, 30], iconAnchor: [15 - 32 * (k % 5), 15 - 32 * Math.floor(k / 5)],
         html: '<div class="zf-stop' + kind + '">' + Number(s.seq) + "</div>" });
       var label = document.createElement("span");
       label.textContent = s.seq + ". " + s.name + " " + s.arrive;
