@@ -126,12 +126,13 @@ class FieldMixin:
         with self.engine.begin() as db:
             # The attempt ids this transaction owns; a concurrent resend waits for us and
             # then inserts nothing.
+            # executemany (not one statement of many VALUES): its compiled form is cached.
             owned = set(
                 db.execute(
                     self._insert(field_attempts)
-                    .values(rows)
                     .on_conflict_do_nothing(index_elements=["campaign_id", "attempt_id"])
-                    .returning(fa.attempt_id)
+                    .returning(fa.attempt_id),
+                    rows,
                 ).scalars()
             )
             fresh = [a for a in unique if a.attempt_id in owned]
@@ -184,11 +185,11 @@ class FieldMixin:
         c = t.outcomes.c
         inserted = db.execute(
             self._insert(t.outcomes)
-            .values(rows)
             .on_conflict_do_nothing(
                 index_elements=["campaign_id", "target_id", "day", "status", "time_key"]
             )
-            .returning(c.target_id, c.day, c.status, c.time_key)
+            .returning(c.target_id, c.day, c.status, c.time_key),
+            rows,
         ).all()
         return {by_key[tuple(r)] for r in inserted}
 

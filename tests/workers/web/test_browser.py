@@ -134,6 +134,15 @@ def record(page, target: str, status: str, confirm: bool = False) -> None:
     expect(stop.locator("[data-state]")).not_to_have_text("")
 
 
+def kept_page(page, timeout_s: float = 15) -> None:
+    """Wait until the page has kept itself for a reload without signal (Cache API)."""
+    count = "async () => (await (await caches.open('zoufang-shell-v1')).keys()).length"
+    deadline = time.monotonic() + timeout_s
+    while page.evaluate(count) < 3:  # the page and its two scripts
+        assert time.monotonic() < deadline, "the page did not keep itself"
+        time.sleep(0.2)
+
+
 def stored(folder: Path, targets: list[str]) -> dict:
     _, store, campaign_id = open_campaign(folder)
     o = schema.outcomes.c
@@ -180,6 +189,7 @@ def test_cadre_day_offline_and_back(browser, server):
     expect(page.locator("#outbox-count")).to_have_text("0")
     expect(page.locator(f'li.stop[data-target="{targets[2]}"]')).to_have_class(re.compile("done"))
 
+    kept_page(page)
     context.set_offline(True)
     record(page, targets[3], "refused", confirm=True)
     record(page, targets[4], "visited")

@@ -259,9 +259,10 @@
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/m/sw.js").catch(function () {});
   if (window.caches) {
     var files = [location.href];
-    document.querySelectorAll('script[src^="/m/"],link[rel=stylesheet][href^="/m/"]').forEach(function (el) {
-      files.push(el.src || el.href);
-    });
-    caches.open("zoufang-shell-v1").then(function (c) { return c.addAll(files); }).catch(function () {});
+    document.querySelectorAll('script[src^="/m/"]').forEach(function (el) { files.push(el.src); });
+    // After the page is up: on a slow network the list comes first.
+    setTimeout(function () {
+      caches.open("zoufang-shell-v1").then(function (c) { return c.addAll(files); }).catch(function () {});
+    }, 1500);
   }
 })();
