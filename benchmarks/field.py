@@ -38,6 +38,7 @@ from workers.store import Store, schema
 from workers.store.field import field_attempts
 from workers.web import links
 
+SERVE_LOG = Path(tempfile.gettempdir()) / "zoufang-field-serve.log"
 FIRST_PAINT = "() => performance.getEntriesByName('first-contentful-paint')[0].startTime"
 PROFILES = {  # name: (download bytes/s, upload bytes/s, latency ms)
     "WebPageTest 3G Slow": (50_000, 50_000, 400),
@@ -52,10 +53,11 @@ def free_port() -> int:
 
 
 def serve(folder: Path, port: int, env: dict) -> subprocess.Popen:
-    """``zoufang serve`` itself, one process, its logs discarded."""
+    """``zoufang serve`` itself, one process; its log in ``SERVE_LOG``."""
     command = [sys.executable, "-m", "workers", "serve", str(folder), "--port", str(port)]
+    log = SERVE_LOG.open("ab")
     return subprocess.Popen(
-        [*command, "--no-schedule"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--no-schedule"], env=env, stdout=subprocess.DEVNULL, stderr=log
     )
 
 
@@ -230,6 +232,9 @@ def load_benchmark(url: str, folder: Path, chosen, port: int, rounds: int) -> di
                 f"{f['resend_duplicates']} duplicate, {f['resend_added']} added"
             )
         return {k: statistics.median(f[k] for f in figures) for k in figures[0]}
+    except Exception:
+        print(f"see {SERVE_LOG}")
+        raise
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -171,13 +171,17 @@ class Store(
                 select(t.campaigns.c.snapshot_hash).where(t.campaigns.c.id == campaign_id)
             ).scalar_one()
             cache_key = (self.url, campaign_id, digest)
-            if cache_key not in Store._cache:
+            hit = Store._cache.get(cache_key)
+            if hit is None:
                 text = db.execute(
                     select(t.campaigns.c.snapshot).where(t.campaigns.c.id == campaign_id)
                 ).scalar_one()
-                Store._cache = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
-                Store._cache[cache_key] = load_campaign_json(text)
-        return Store._cache[cache_key]
+                hit = load_campaign_json(text)
+                # One new dict, swapped in whole: threads of a server read the cache while
+                # another fills it, and must never see it half-replaced.
+                kept = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
+                Store._cache = {**kept, cache_key: hit}
+        return hit
 
     def acquire_lock(self, campaign_id: int, owner: str, ttl_s: int = 1800) -> bool:
         """Take the campaign's re-plan lock; False if someone else holds a live one."""

@@ -94,14 +94,19 @@ class FieldMixin:
         attempts: list[Attempt],
         owner: dict[str, str],
         due: dt.date,
+        sync: tuple[int, str] | None = None,
     ) -> dict[str, str]:
         """Store a phone's attempts; attempt id → ``accepted`` or ``duplicate``.
 
         ``owner`` maps the attempts' targets to their cadres (validated before); requests
         open in the ledger and return visits move it exactly as ``record_outcomes`` does.
+        ``sync``: (backlog, user agent) to note the phone's contact in the same transaction
+        (one commit, one disk flush, per sync).
         """
         unique = list({a.attempt_id: a for a in attempts}.values())
         if not unique:
+            if sync:
+                self.note_sync(campaign_id, cadre_id, device_id, *sync)
             return {}
         stamp = _now()
         rows = [
@@ -196,7 +201,11 @@ class FieldMixin:
     def note_sync(
         self, campaign_id: int, cadre_id: str, device_id: str, backlog: int, agent: str
     ) -> None:
-        """A phone's contact: when, and how many outcomes it still held unsent."""
+        """A phone's contact: when, and how many outcomes it held unsent then."""
+        with self.engine.begin() as db:
+            db.execute(self._sync_statement(campaign_id, cadre_id, device_id, backlog, agent))
+
+    def _sync_statement(self, campaign_id, cadre_id, device_id, backlog: int, agent: str):
         values = {
             "campaign_id": campaign_id,
             "cadre_id": cadre_id,
@@ -206,12 +215,10 @@ class FieldMixin:
             "agent": agent[:120],
         }
         statement = self._insert(device_syncs).values(values)
-        statement = statement.on_conflict_do_update(
+        return statement.on_conflict_do_update(
             index_elements=["campaign_id", "cadre_id", "device_id"],
             set_={k: statement.excluded[k] for k in ("last_sync_at", "backlog", "agent")},
         )
-        with self.engine.begin() as db:
-            db.execute(statement)
 
     def devices(self, campaign_id: int) -> list[dict]:
         d = device_syncs.c

@@ -8,6 +8,7 @@ few minutes, or an outcome saved far from its target when the phone offered a lo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -54,7 +55,8 @@ def board_state(field, runner) -> dict:
             hit[0] == key or (hit[0][0] == key[0] and time.monotonic() - hit[1] < MIN_RECOMPUTE_S)
         ):
             return hit[2]
-        state = {**_compute(field, runner), "key": "|".join(key)}
+        tag = hashlib.sha256("|".join(key).encode()).hexdigest()[:16]
+        state = {**_compute(field, runner), "key": tag}
         _cache[(field.store.url, field.campaign_id)] = (key, time.monotonic(), state)
         return state
 

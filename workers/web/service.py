@@ -8,6 +8,7 @@ another cadre is rejected (一访到底) and nothing of that row is stored.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from optimizer.tables.settings import read_settings
 from workers.jobs import followup_last_day
 from workers.store import Store
 from workers.store.field import Attempt
-from workers.web.config import MAX_REQUEST_CHARS, MAX_ROWS, WebConfig
+from workers.web.config import MAX_REQUEST_CHARS, MAX_ROWS, WebConfig, campaign_day
 
 ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CAMPAIGN_TTL_S = 30.0
 FIELDS = ("target_id", "day", "status", "time", "category", "request", "satisfied")
 
 
@@ -53,6 +55,8 @@ class FieldService:
             raise ZoufangError("这个活动还没有发布计划，请先运行 zoufang plan / plan it first")
         self.campaign_id = campaign_id
         self.key = self.store.web_key()
+        self._held = None
+        self._recording_campaign()  # parsed once at start, not by the first burst of syncs
         self.tiles = get_tiles(settings.maps.tiles)
 
     def campaign(self):
@@ -62,7 +66,10 @@ class FieldService:
         return self.store.current_version(self.campaign_id)[0]
 
     def day_route(self, cadre_id: str, day: int) -> dict:
-        """The cadre's stops of ``day`` as told (JSON-ready), with attempts so far."""
+        """The cadre's stops of ``day`` as told (JSON-ready), with attempts so far.
+
+        ``today`` is the campaign day of today's date (it may lie outside the campaign): an
+        outcome is recorded on it, or on the page's day when that is earlier (a late entry)."""
         campaign = self.campaign()
         targets, cadre = campaign.target_index(), campaign.cadre_index()[cadre_id]
         version = self.store.version_for_day(self.campaign_id, day)
@@ -110,6 +117,7 @@ class FieldService:
             "day": day,
             "date": campaign.settings.date_of(day).isoformat(),
             "days": campaign.settings.days,
+            "today": campaign_day(campaign.settings, self.config.now().date()),
             "cadre": {"id": cadre.id, "name": mask_name(cadre.name)},
             "stops": rows,
             "returns": self.return_visits(cadre_id),
@@ -148,13 +156,24 @@ class FieldService:
         shaped = [_shape(row, cadre_id) for row in rows]
         good = [(i, s) for i, s in enumerate(shaped) if isinstance(s, tuple)]
         results: list[RowResult | None] = [s if isinstance(s, RowResult) else None for s in shaped]
+        sync = (backlog, agent)
         if good:
-            self._check_and_store(cadre_id, device_id, good, results)
-        self.store.note_sync(self.campaign_id, cadre_id, device_id, backlog, agent)
+            self._check_and_store(cadre_id, device_id, good, results, sync)
+        else:
+            self.store.note_sync(self.campaign_id, cadre_id, device_id, *sync)
         return results
 
-    def _check_and_store(self, cadre_id, device_id, good, results) -> None:
-        campaign = self.campaign()
+    def _recording_campaign(self):
+        """The campaign for recording, re-read at most every ``CAMPAIGN_TTL_S``: the checks
+        take targets and cadres from the live assignment, the campaign only gives the
+        ledger's due date, so a sync need not ask for the snapshot's hash."""
+        now = time.monotonic()
+        if self._held is None or now - self._held[0] > CAMPAIGN_TTL_S:
+            self._held = (now, self.campaign())
+        return self._held[1]
+
+    def _check_and_store(self, cadre_id, device_id, good, results, sync) -> None:
+        campaign = self._recording_campaign()
         values = [v for _, (_, v, _) in good]
         owner = self.store.owners_of(self.campaign_id, [v["target_id"] for v in values])
         returnable = (
@@ -184,6 +203,7 @@ class FieldService:
             attempts,
             owner,
             campaign.settings.ledger_due,
+            sync,
         )
         for index, (attempt_id, _, _) in good:
             if results[index] is None:

@@ -46,11 +46,9 @@
     return Outbox.all().then(function (rows) {
       unsent = rows.length;
       $("outbox-count").textContent = unsent;
-      rows.forEach(function (r) {
-        if (r.day === route.day || r.satisfied !== undefined) {
-          mark(r.target_id, r.label + " · 待同步", "pending");
-          if (FINAL[r.status] && r.satisfied === undefined) mark(r.target_id, r.label + " · 待同步", "final");
-        }
+      rows.forEach(function (r) {  // a target not on this page has no card: nothing happens
+        mark(r.target_id, r.label + " · 待同步", "pending");
+        if (FINAL[r.status] && r.satisfied === undefined) mark(r.target_id, r.label + " · 待同步", "final");
       });
       return rows;
     });
@@ -140,6 +138,13 @@
     });
   }
 
+  // The day an outcome happened: today, or the page's day if that is earlier (entered late);
+  // a return visit is always today's.
+  function dayOf(extra) {
+    if (extra && extra.satisfied !== undefined) return route.today;
+    return route.today >= 1 ? Math.min(route.day, route.today) : route.day;
+  }
+
   var used = {};
   function record(target, status, extra) {
     var time = now(), key = target + "|" + status;
@@ -149,7 +154,7 @@
       time = pad(Math.floor(m / 60)) + ":" + pad(m % 60);
     }
     (used[key] = used[key] || []).push(time);
-    var row = { attempt_id: Outbox.uuid(), target_id: target, day: route.day, status: status, time: time,
+    var row = { attempt_id: Outbox.uuid(), target_id: target, day: dayOf(extra), status: status, time: time,
       category: "", request: "", label: LABEL[status], saved_at: Date.now() };
     for (var k in extra || {}) row[k] = extra[k];
     return withPlace(row).then(Outbox.add).then(function () {
