@@ -144,6 +144,36 @@ class AccessMixin:
             ).first()
         return (row.cadre_id, row.token_hash) if row else None
 
+    def cadres_of(
+        self, campaign_id: int, secrets_: list[str], session_ids: list[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """For many syncs at once: live link secrets → cadre, live session ids → cadre."""
+        a, s = access_tokens.c, web_sessions.c
+        by_secret = {digest(x): x for x in secrets_}
+        by_session = {digest(x): x for x in session_ids}
+        links, sessions = {}, {}
+        with self.engine.connect() as db:
+            if by_secret:
+                rows = db.execute(
+                    select(a.token_hash, a.cadre_id).where(
+                        a.token_hash.in_(list(by_secret))
+                        & (a.campaign_id == campaign_id)
+                        & a.revoked_at.is_(None)
+                    )
+                )
+                links = {by_secret[h]: c for h, c in rows}
+            if by_session:
+                rows = db.execute(
+                    select(s.session_hash, s.subject).where(
+                        s.session_hash.in_(list(by_session))
+                        & (s.campaign_id == campaign_id)
+                        & (s.kind == "cadre")
+                        & (s.expires_at > _now())
+                    )
+                )
+                sessions = {by_session[h]: c for h, c in rows}
+        return links, sessions
+
     def live_links(self, campaign_id: int) -> set[str]:
         """Cadres with a live link."""
         a = access_tokens.c

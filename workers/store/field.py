@@ -12,11 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Float, Integer, String, Table, Text, func, select
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from optimizer.model import Outcome
 from workers.store import schema as t
+from workers.store.bulk import insert_many, open_requests
 from workers.store.schema import metadata
 
 field_attempts = Table(  # one row per attempt id a phone made; the outcome is in ``outcomes``
@@ -71,6 +85,50 @@ class Attempt:
     accuracy_m: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SyncWrite:
+    """One phone's sync, validated: whose, which phone, its attempts, its unsent count."""
+
+    cadre_id: str
+    device_id: str
+    attempts: tuple[Attempt, ...]
+    backlog: int = 0
+    agent: str = ""
+
+
+ATTEMPT_KEY = ("campaign_id", "attempt_id")
+OUTCOME_KEY = ("campaign_id", "target_id", "day", "status", "time_key")
+
+
+def _attempt_row(campaign_id: int, sync: SyncWrite, a: Attempt, stamp) -> dict:
+    return {
+        "campaign_id": campaign_id,
+        "attempt_id": a.attempt_id,
+        "cadre_id": sync.cadre_id,
+        "target_id": a.outcome.target_id,
+        "day": a.outcome.day,
+        "status": a.outcome.status.value,
+        "time_key": _time_key(a.outcome),
+        "result": "accepted",
+        "lat": a.lat,
+        "lon": a.lon,
+        "accuracy_m": a.accuracy_m,
+        "device_id": sync.device_id,
+        "received_at": stamp,
+    }
+
+
+def _sync_row(campaign_id: int, sync: SyncWrite) -> dict:
+    return {
+        "campaign_id": campaign_id,
+        "cadre_id": sync.cadre_id,
+        "device_id": sync.device_id,
+        "last_sync_at": _now(),
+        "backlog": max(0, sync.backlog),
+        "agent": sync.agent[:120],
+    }
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -86,84 +144,62 @@ class FieldMixin:
     def _insert(self, table):
         return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
 
-    def record_attempts(
-        self,
-        campaign_id: int,
-        cadre_id: str,
-        device_id: str,
-        attempts: list[Attempt],
-        owner: dict[str, str],
-        due: dt.date,
-        sync: tuple[int, str] | None = None,
-    ) -> dict[str, str]:
-        """Store a phone's attempts; attempt id → ``accepted`` or ``duplicate``.
+    def record_syncs(
+        self, campaign_id: int, syncs: list[SyncWrite], owner: dict[str, str], due: dt.date
+    ) -> list[dict[str, str]]:
+        """Store the attempts of several phones' syncs in one transaction (one disk flush for
+        all): per sync, attempt id → ``accepted`` or ``duplicate``; each phone's contact is
+        noted with them.
 
         ``owner`` maps the attempts' targets to their cadres (validated before); requests
         open in the ledger and return visits move it exactly as ``record_outcomes`` does.
-        ``sync``: (backlog, user agent) to note the phone's contact in the same transaction
-        (one commit, one disk flush, per sync).
         """
-        unique = list({a.attempt_id: a for a in attempts}.values())
-        if not unique:
-            if sync:
-                self.note_sync(campaign_id, cadre_id, device_id, *sync)
-            return {}
         stamp = _now()
-        rows = [
-            {
-                "campaign_id": campaign_id,
-                "attempt_id": a.attempt_id,
-                "cadre_id": cadre_id,
-                "target_id": a.outcome.target_id,
-                "day": a.outcome.day,
-                "status": a.outcome.status.value,
-                "time_key": _time_key(a.outcome),
-                "result": "accepted",
-                "lat": a.lat,
-                "lon": a.lon,
-                "accuracy_m": a.accuracy_m,
-                "device_id": device_id,
-                "received_at": stamp,
-            }
-            for a in unique
-        ]
+        first: dict[str, tuple[int, Attempt]] = {}  # attempt id → (sync, attempt): first wins
+        for k, sync in enumerate(syncs):
+            for a in sync.attempts:
+                first.setdefault(a.attempt_id, (k, a))
         fa = field_attempts.c
         with self.engine.begin() as db:
-            # The attempt ids this transaction owns; a concurrent resend waits for us and
-            # then inserts nothing.
-            # executemany (not one statement of many VALUES): its compiled form is cached.
-            owned = set(
-                db.execute(
-                    self._insert(field_attempts)
-                    .on_conflict_do_nothing(index_elements=["campaign_id", "attempt_id"])
-                    .returning(fa.attempt_id),
-                    rows,
-                ).scalars()
-            )
-            fresh = [a for a in unique if a.attempt_id in owned]
-            accepted = self._insert_outcomes(db, campaign_id, fresh, owner, device_id, stamp)
-            duplicates = [a.attempt_id for a in fresh if a.attempt_id not in accepted]
+            owned: set[str] = set()
+            if first:
+                rows = [_attempt_row(campaign_id, syncs[k], a, stamp) for k, a in first.values()]
+                # The attempt ids this transaction owns; a concurrent resend waits for us and
+                # then inserts nothing.
+                owned = {
+                    r[0]
+                    for r in insert_many(
+                        db, self.dialect, field_attempts, rows, ATTEMPT_KEY, ("attempt_id",)
+                    )
+                }
+            fresh = [(syncs[k], a) for k, a in first.values() if a.attempt_id in owned]
+            accepted, new_outcomes = self._insert_outcomes(db, campaign_id, fresh, owner, stamp)
+            duplicates = [a.attempt_id for _, a in fresh if a.attempt_id not in accepted]
             if duplicates:
                 db.execute(
                     field_attempts.update()
                     .where((fa.campaign_id == campaign_id) & fa.attempt_id.in_(duplicates))
                     .values(result="duplicate")
                 )
-            kept = [a.outcome for a in fresh if a.attempt_id in accepted]
-            requests = [
-                (o.target_id, o.day, o.status.value, _time_key(o)) for o in kept if o.category
-            ]
-            self._open_requests(db, campaign_id, requests, due, stamp)
+            kept = [a.outcome for _, a in fresh if a.attempt_id in accepted]
+            open_requests(db, self.dialect, t, campaign_id, new_outcomes, due, stamp)
             self._apply_return_visits(db, campaign_id, [o for o in kept if o.satisfied is not None])
-        return {
-            a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate" for a in unique
-        }
+            notes = {(s.cadre_id, s.device_id): s for s in syncs}  # one row a phone: the last
+            db.execute(self._sync_statement(), [_sync_row(campaign_id, s) for s in notes.values()])
+        return [
+            {
+                a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate"
+                for a in sync.attempts
+            }
+            for sync in syncs
+        ]
 
-    def _insert_outcomes(self, db, campaign_id, fresh, owner, device_id, stamp) -> set[str]:
-        """Insert the outcomes not stored before; the attempt ids whose outcome was new."""
+    def _insert_outcomes(self, db, campaign_id, fresh, owner, stamp) -> tuple[set[str], list]:
+        """Insert the outcomes not stored before: the attempt ids whose outcome was new, and
+        the new outcome rows (for the ledger)."""
         by_key: dict[tuple, str] = {}
         rows = []
-        for a in fresh:
+        for sync, a in fresh:
             o = a.outcome
             key = (o.target_id, o.day, o.status.value, _time_key(o))
             if key in by_key:  # two attempts of one outcome in one batch: the first counts
@@ -181,40 +217,26 @@ class FieldMixin:
                     "category": str(o.category) if o.category else None,
                     "request": o.request or None,
                     "satisfied": o.satisfied,
-                    "batch": f"web:{device_id}"[:64],
+                    "batch": f"web:{sync.device_id}"[:64],
                     "recorded_at": stamp,
                 }
             )
-        if not rows:
-            return set()
-        c = t.outcomes.c
-        inserted = db.execute(
-            self._insert(t.outcomes)
-            .on_conflict_do_nothing(
-                index_elements=["campaign_id", "target_id", "day", "status", "time_key"]
-            )
-            .returning(c.target_id, c.day, c.status, c.time_key),
-            rows,
-        ).all()
-        return {by_key[tuple(r)] for r in inserted}
+        returned = ("target_id", "day", "status", "time_key", "id", "cadre_id", "category")
+        inserted = insert_many(
+            db, self.dialect, t.outcomes, rows, OUTCOME_KEY, (*returned, "request")
+        )
+        return {by_key[tuple(r)[:4]] for r in inserted}, inserted
 
     def note_sync(
         self, campaign_id: int, cadre_id: str, device_id: str, backlog: int, agent: str
     ) -> None:
         """A phone's contact: when, and how many outcomes it held unsent then."""
+        sync = SyncWrite(cadre_id, device_id, (), backlog, agent)
         with self.engine.begin() as db:
-            db.execute(self._sync_statement(campaign_id, cadre_id, device_id, backlog, agent))
+            db.execute(self._sync_statement(), [_sync_row(campaign_id, sync)])
 
-    def _sync_statement(self, campaign_id, cadre_id, device_id, backlog: int, agent: str):
-        values = {
-            "campaign_id": campaign_id,
-            "cadre_id": cadre_id,
-            "device_id": device_id,
-            "last_sync_at": _now(),
-            "backlog": max(0, backlog),
-            "agent": agent[:120],
-        }
-        statement = self._insert(device_syncs).values(values)
+    def _sync_statement(self):
+        statement = self._insert(device_syncs)
         return statement.on_conflict_do_update(
             index_elements=["campaign_id", "cadre_id", "device_id"],
             set_={k: statement.excluded[k] for k in ("last_sync_at", "backlog", "agent")},
@@ -298,9 +320,17 @@ class FieldMixin:
     def owners_of(self, campaign_id: int, target_ids: list[str]) -> dict[str, str]:
         """target → its cadre, for these targets only (those in the assignment)."""
         a = t.assignment.c
-        found: dict[str, str] = {}
         ids = sorted(set(target_ids))
+        found: dict[str, str] = {}
         with self.engine.connect() as db:
+            if self.dialect == "postgresql":  # one array parameter, one statement text
+                wanted = bindparam("ids", ids, type_=ARRAY(String))
+                rows = db.execute(
+                    select(a.target_id, a.cadre_id).where(
+                        (a.campaign_id == campaign_id) & (a.target_id == any_(wanted))
+                    )
+                )
+                return dict(rows.all())
             for i in range(0, len(ids), 500):
                 found |= dict(
                     db.execute(

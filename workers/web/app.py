@@ -92,6 +92,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
     """The field app of ``config.campaign_dir`` (its store from ``ZOUFANG_DB`` or the
     campaign folder, as the command line does)."""
     from workers.web import board, cadre, schedule
+    from workers.web.intake import Intake
 
     field = FieldService(config, store)
     leaflet_dir, leaflet_url = _leaflet()
@@ -115,6 +116,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
     app.state.static_version = _static_version()
     app.state.leaflet_url = leaflet_url
     app.state.replan = schedule.ReplanRunner(field)
+    app.state.intake = Intake(field)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders, csp=csp)
     app.mount("/m/static", StaticFiles(directory=STATIC), name="static")

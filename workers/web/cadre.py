@@ -12,13 +12,13 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
 from optimizer.errors import ZoufangError
 from optimizer.model import RESPONSIBILITY_ZH, SUBJECT_ZH
 from workers.web.app import STATIC, page
 from workers.web.auth import CADRE_COOKIE, cadre_of, cookie_options, read_token, unauthorized
-from workers.web.config import CADRE_SESSION, default_day
+from workers.web.config import CADRE_SESSION, MAX_ROWS, default_day
+from workers.web.service import Sync
 
 router = APIRouter()
 NO_STORE = {"cache-control": "private, no-store"}
@@ -126,20 +126,43 @@ async def outcomes_api(request: Request):
         raise HTTPException(400, "不是有效的 JSON") from None
     if not isinstance(rows, list):
         raise HTTPException(400, "应为结果行的列表")
-    device = request.headers.get("x-zoufang-device", "")[:64] or "api"
+    if len(rows) > MAX_ROWS:
+        raise HTTPException(400, f"一次最多同步 {MAX_ROWS} 条")
     try:
         backlog = int(request.headers.get("x-zoufang-backlog", len(rows)))
     except ValueError:
         backlog = len(rows)
-    agent = request.headers.get("user-agent", "")
-
-    def work():
-        cadre_id = cadre_of(request)
-        field = request.app.state.field
-        try:
-            return field.record(cadre_id, device, rows, backlog, agent)
-        except ZoufangError as e:
-            raise HTTPException(400, str(e)) from None
-
-    results = await run_in_threadpool(work)
+    secret, session_id = _credential(request)
+    sync = Sync(
+        secret=secret,
+        session_id=session_id,
+        device_id=request.headers.get("x-zoufang-device", "")[:64] or "api",
+        rows=rows,
+        backlog=backlog,
+        agent=request.headers.get("user-agent", ""),
+    )
+    try:
+        results = await request.app.state.intake.submit(sync)
+    except ZoufangError as e:
+        raise HTTPException(400, str(e)) from None
+    except RuntimeError as e:
+        raise HTTPException(503, str(e)) from None
+    if results is None:
+        raise unauthorized()
     return JSONResponse([r.as_json() for r in results], headers=NO_STORE)
+
+
+def _credential(request: Request) -> tuple[str | None, str | None]:
+    """(link secret, session id) as sent; a token that fails its signature is 401 here,
+    without asking the store."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        field = request.app.state.field
+        secret = read_token(field.key, field.campaign_id, header[7:].strip())
+        if secret is None:
+            raise unauthorized()
+        return secret, None
+    session_id = request.cookies.get(CADRE_COOKIE)
+    if not session_id or len(session_id) > 100:
+        raise unauthorized()
+    return None, session_id

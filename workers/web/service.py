@@ -16,15 +16,15 @@ from maps.coords import wgs84_to_gcj02
 from maps.tiles import get_tiles
 from optimizer.errors import InvalidInputError, ZoufangError
 from optimizer.ledger import RESOLVED
-from optimizer.model import SUBJECT_ZH, RequestCategory, hhmm
+from optimizer.model import SUBJECT_ZH, Outcome, RequestCategory, hhmm
 from optimizer.privacy import display_name, mask_name
 from optimizer.replan import target_states
 from optimizer.tables.outcomes import check_outcome_rows
 from optimizer.tables.settings import read_settings
 from workers.jobs import followup_last_day
 from workers.store import Store
-from workers.store.field import Attempt
-from workers.web.config import MAX_REQUEST_CHARS, MAX_ROWS, WebConfig, campaign_day
+from workers.store.field import Attempt, SyncWrite
+from workers.web.config import MAX_REQUEST_CHARS, WebConfig, campaign_day
 
 ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 CAMPAIGN_TTL_S = 30.0
@@ -39,6 +39,19 @@ class RowResult:
 
     def as_json(self) -> dict:
         return {"attempt_id": self.attempt_id, "result": self.result, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """A phone's POST as received: its credential (a link secret whose signature was checked,
+    or a session id), which phone, its rows, how many it still holds unsent."""
+
+    secret: str | None
+    session_id: str | None
+    device_id: str
+    rows: list
+    backlog: int = 0
+    agent: str = ""
 
 
 class FieldService:
@@ -147,20 +160,56 @@ class FieldService:
             )
         return rows
 
-    def record(
-        self, cadre_id: str, device_id: str, rows: list, backlog: int, agent: str
-    ) -> list[RowResult]:
-        """Validate and store a phone's rows; one result per row, in order."""
-        if len(rows) > MAX_ROWS:
-            raise ZoufangError(f"一次最多同步 {MAX_ROWS} 条")
-        shaped = [_shape(row, cadre_id) for row in rows]
-        good = [(i, s) for i, s in enumerate(shaped) if isinstance(s, tuple)]
-        results: list[RowResult | None] = [s if isinstance(s, RowResult) else None for s in shaped]
-        sync = (backlog, agent)
-        if good:
-            self._check_and_store(cadre_id, device_id, good, results, sync)
-        else:
-            self.store.note_sync(self.campaign_id, cadre_id, device_id, *sync)
+    def record_many(self, syncs: list[Sync]) -> list[list[RowResult] | None]:
+        """Validate and store the rows of several phones' syncs together; per sync, one
+        result per row in order, or None when its credential is not (or no longer) valid."""
+        links, sessions = self.store.cadres_of(
+            self.campaign_id,
+            [s.secret for s in syncs if s.secret],
+            [s.session_id for s in syncs if s.session_id],
+        )
+        cadres = [links.get(s.secret) if s.secret else sessions.get(s.session_id) for s in syncs]
+        shaped = [
+            [_shape(row, cadre) for row in sync.rows] if cadre else []
+            for sync, cadre in zip(syncs, cadres, strict=True)
+        ]
+        values = [x[1] for rows in shaped for x in rows if isinstance(x, tuple)]
+        owner = self.store.owners_of(self.campaign_id, [v["target_id"] for v in values])
+        context = {
+            "campaign": self._recording_campaign(),
+            "owner": owner,
+            "label": "同步",
+            "last_day": self._last_day(values),
+            "returnable": self.store.return_takers(self.campaign_id)
+            if any(v["satisfied"] for v in values)
+            else {},
+        }
+        results: list[list[RowResult | None] | None] = []
+        writes: list[SyncWrite] = []
+        for sync, cadre, rows in zip(syncs, cadres, shaped, strict=True):
+            if cadre is None:
+                results.append(None)
+                continue
+            results.append(self._check(rows, context))
+            attempts = tuple(
+                Attempt(x[0], outcome, *x[2])
+                for x, outcome in zip(rows, results[-1], strict=True)
+                if isinstance(outcome, Outcome)
+            )
+            writes.append(SyncWrite(cadre, sync.device_id, attempts, sync.backlog, sync.agent))
+            results[-1] = [None if isinstance(r, Outcome) else r for r in results[-1]]
+        stored = iter(
+            self.store.record_syncs(
+                self.campaign_id, writes, owner, context["campaign"].settings.ledger_due
+            )
+        )
+        for sync_results, rows in zip(results, shaped, strict=True):
+            if sync_results is None:
+                continue
+            done = next(stored)
+            for i, x in enumerate(rows):
+                if sync_results[i] is None:
+                    sync_results[i] = RowResult(x[0], done[x[0]])
         return results
 
     def _recording_campaign(self):
@@ -172,42 +221,22 @@ class FieldService:
             self._held = (now, self.campaign())
         return self._held[1]
 
-    def _check_and_store(self, cadre_id, device_id, good, results, sync) -> None:
-        campaign = self._recording_campaign()
-        values = [v for _, (_, v, _) in good]
-        owner = self.store.owners_of(self.campaign_id, [v["target_id"] for v in values])
-        returnable = (
-            self.store.return_takers(self.campaign_id)
-            if any(v["satisfied"] for v in values)
-            else {}
-        )
-        checked = check_outcome_rows(
-            values,
-            campaign,
-            owner,
-            label="同步",
-            last_day=self._last_day(values),
-            returnable=returnable,
-        )
-        attempts = []
-        for (index, (attempt_id, _, place)), outcome in zip(good, checked, strict=True):
+    @staticmethod
+    def _check(rows: list, context: dict) -> list:
+        """Per row: a rejection, or the Outcome that passed the checks of ``zoufang record``."""
+        good = [x for x in rows if isinstance(x, tuple)]
+        checked = iter(check_outcome_rows([x[1] for x in good], **context))
+        out = []
+        for x in rows:
+            if isinstance(x, RowResult):
+                out.append(x)
+                continue
+            outcome = next(checked)
             if isinstance(outcome, list):
-                reason = "；".join(p.message for p in outcome)
-                results[index] = RowResult(attempt_id, "rejected", reason)
+                out.append(RowResult(x[0], "rejected", "；".join(p.message for p in outcome)))
             else:
-                attempts.append(Attempt(attempt_id, outcome, *place))
-        stored = self.store.record_attempts(
-            self.campaign_id,
-            cadre_id,
-            device_id,
-            attempts,
-            owner,
-            campaign.settings.ledger_due,
-            sync,
-        )
-        for index, (attempt_id, _, _) in good:
-            if results[index] is None:
-                results[index] = RowResult(attempt_id, stored[attempt_id])
+                out.append(outcome)
+        return out
 
     def _last_day(self, values: list[dict]) -> int:
         """Days after the campaign are accepted inside a return-visit plan's days."""
