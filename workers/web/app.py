@@ -50,6 +50,20 @@ def _leaflet() -> tuple[Path | None, str]:
     return None, cdn_url("leaflet", "")
 
 
+class PagesGZip:
+    """GZip for pages and files; the answers to syncs go as they are: small JSON, and
+    compressing 300 of them at once costs the server more than it saves the phones."""
+
+    def __init__(self, app):
+        self.plain = app
+        self.gzip = GZipMiddleware(app, minimum_size=800, compresslevel=6)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/api/me/outcomes":
+            return await self.plain(scope, receive, send)
+        return await self.gzip(scope, receive, send)
+
+
 class SecurityHeaders:
     """Headers on every response (a route may set its own Content-Security-Policy)."""
 
@@ -117,12 +131,13 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
     app.state.leaflet_url = leaflet_url
     app.state.replan = schedule.ReplanRunner(field)
     app.state.intake = Intake(field)
-    app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(PagesGZip)
     app.add_middleware(SecurityHeaders, csp=csp)
     app.mount("/m/static", StaticFiles(directory=STATIC), name="static")
     if leaflet_dir:
         app.mount("/vendor/leaflet", StaticFiles(directory=leaflet_dir), name="leaflet")
     app.include_router(cadre.router)
+    app.add_route("/api/me/outcomes", cadre.outcomes_api, methods=["POST"])
     app.include_router(board.router)
 
     @app.exception_handler(HTTPException)

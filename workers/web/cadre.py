@@ -110,11 +110,13 @@ def version_api(request: Request, day: int | None = None):
     )
 
 
-@router.post("/api/me/outcomes")
 async def outcomes_api(request: Request):
     """Store a phone's outcomes. A JSON body is required (a cross-site form cannot send
     one), the rows are a list; headers ``X-Zoufang-Device`` and ``X-Zoufang-Backlog`` say
-    which phone and how many outcomes it still holds (for the board)."""
+    which phone and how many outcomes it still holds (for the board).
+
+    A plain Starlette route (``workers.web.app`` adds it): the hottest path of the server
+    skips FastAPI's parameter machinery, which it does not use."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise HTTPException(415, "需要 application/json")
     body = await request.body()

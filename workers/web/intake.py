@@ -15,11 +15,15 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 
 from workers.web.service import FieldService, RowResult, Sync
 
 log = logging.getLogger("zoufang.web.intake")
 MAX_BATCH = 400  # syncs per transaction (each at most MAX_ROWS rows)
+#: Writers taking from the one queue. Measured on 2 cores, 300 phones at once: 2 or 3
+#: writers (one checking while another waits for the database) finish no sooner than one.
+WRITERS = 1
 
 
 class Intake:
@@ -28,8 +32,9 @@ class Intake:
     def __init__(self, field: FieldService):
         self.field = field
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, daemon=True, name="zoufang-intake")
-        self.thread.start()
+        for n in range(WRITERS):
+            name = f"zoufang-intake-{n}"
+            threading.Thread(target=self._run, daemon=True, name=name).start()
 
     async def submit(self, sync: Sync) -> list[RowResult] | None:
         """The sync's results, or None when its credential is not valid."""
@@ -48,8 +53,10 @@ class Intake:
             self._write(batch)
 
     def _write(self, batch: list) -> None:
+        started = time.perf_counter()
         try:
             answers = self.field.record_many([sync for sync, _ in batch])
+            log.debug("%d syncs stored in %.3f s", len(batch), time.perf_counter() - started)
         except Exception:
             if len(batch) == 1:
                 log.exception("a sync could not be stored")
