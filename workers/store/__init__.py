@@ -19,6 +19,7 @@ from workers.store import schema as t
 from workers.store.access import AccessMixin
 from workers.store.assignment import AssignmentMixin
 from workers.store.field import FieldMixin
+from workers.store.field_reads import FieldReadMixin
 from workers.store.ledger import LedgerMixin
 from workers.store.outcomes import OutcomesMixin
 from workers.store.plans import PlansMixin
@@ -74,7 +75,8 @@ class Store(
     OutcomesMixin,
     LedgerMixin,
     AccessMixin,  # the field app: links, logins, sessions
-    FieldMixin,  # the field app: phones' attempts and syncs, scheduled re-plans
+    FieldMixin,  # the field app: phones' attempts and syncs
+    FieldReadMixin,  # the field app: what it reads, scheduled re-plans
 ):
     """One database; every method opens its own short transaction."""
 

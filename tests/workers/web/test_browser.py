@@ -196,7 +196,8 @@ def test_cadre_day_offline_and_back(browser, server):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: d.accept())  # the unsent-outcomes warning before reload
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))  # leave anyway
     page.goto(link_of(folder, cadre_id))
     page.wait_for_selector("li.stop")
     assert page.locator("#stops > li.stop").count() == len(targets)
@@ -223,6 +224,7 @@ def test_cadre_day_offline_and_back(browser, server):
         record(page, targets[4], "visited")
         assert outbox(page) == "2"
         page.reload()
+        assert dialogs == ["beforeunload"]  # unsent outcomes: the page asked first
         page.wait_for_selector("li.stop")
         expect(page.locator("#outbox-count")).to_have_text("2")
         assert page.inner_text("#net") == "离线"
@@ -297,6 +299,24 @@ def test_board_shows_progress_and_the_scheduled_replan_is_announced(browser, ser
     expect(board.locator("#live")).to_contain_text("第 2 版", timeout=20000)
     phone.close()
     desk.close()
+
+
+def test_page_is_legible_at_360_px(browser, server):
+    """Nothing wider than a 360-px phone: no sideways scrolling, buttons at least 40 px high."""
+    app, folder, _ = server
+    cadre_id, _ = busiest_cadre(app)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(link_of(folder, cadre_id))
+    page.wait_for_selector("li.stop")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    heights = page.eval_on_selector_all(
+        "#stops li.stop button, #stops li.stop a.btn",
+        "bs => bs.map(b => b.getBoundingClientRect().height).filter(h => h > 0)",
+    )
+    assert len(heights) >= 10 and min(heights) >= 40
+    shot(page, "cadre-360.png")
+    context.close()
 
 
 def test_day_map_draws_every_stop(browser, server):

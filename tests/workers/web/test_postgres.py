@@ -61,3 +61,38 @@ def test_concurrent_resends_store_each_outcome_once(tmp_path, monkeypatch, pg_ur
     assert stored == len(stops)
     assert jobs.status(town)["by_cadre"]["C1"]["not_home"] == len(stops)
     field.store.engine.dispose()
+
+
+def test_nightly_replan_goes_through_the_dramatiq_workers(tmp_path, monkeypatch, pg_url, redis_url):
+    """With ZOUFANG_BROKER set, the scheduled job's `zoufang replan` is solved by the Redis
+    workers (without them it would wait): version 2, once."""
+    from tests.workers.test_broker import environment, start_worker, stop
+    from workers.web import schedule
+
+    fresh_database(pg_url)
+    env = environment(pg_url, redis_url)
+    for key in ("ZOUFANG_DB", "ZOUFANG_BROKER", "PYTHONPATH", "ZOUFANG_HEARTBEAT_MS",
+                "ZOUFANG_MAINTENANCE_CHANCE", "ZOUFANG_STALL_S"):  # fmt: skip
+        monkeypatch.setenv(key, env[key])
+    town = write_folder(tmp_path / "town", toml=town_toml())
+    jobs.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
+    links.issue_links(town, "http://testserver")
+    app = create_app(WebConfig(town, schedule=False))
+    token = path_of(read_links(town)["C2"]).removeprefix("/c/")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = TestClient(app)
+    stop_ = client.get("/api/me/route?day=1", headers=headers).json()["stops"][0]
+    row = {"attempt_id": "attempt-w001", "target_id": stop_["target_id"], "day": 1,
+           "status": "not_home", "time": stop_["arrive"]}  # fmt: skip
+    assert (
+        client.post("/api/me/outcomes", json=[row], headers=headers).json()[0]["result"]
+        == "accepted"
+    )
+    worker = start_worker(env)
+    try:
+        assert schedule.nightly(app.state.field, app.state.replan) == "done"
+    finally:
+        stop(worker)
+    assert app.state.field.current_version() == 2
+    assert app.state.field.store.runs(app.state.field.campaign_id)[0]["state"] == "done"
+    app.state.field.store.engine.dispose()
