@@ -21,6 +21,7 @@ from workers.web.service import FieldService, RowResult, Sync
 
 log = logging.getLogger("zoufang.web.intake")
 MAX_BATCH = 400  # syncs per transaction (each at most MAX_ROWS rows)
+WAIT_S = 60.0  # a sync not stored by then is answered 503 (the phone keeps it and resends)
 #: Writers taking from the one queue. Measured on 2 cores, 300 phones at once: 2 or 3
 #: writers (one checking while another waits for the database) finish no sooner than one.
 WRITERS = 1
@@ -40,7 +41,10 @@ class Intake:
         """The sync's results, or None when its credential is not valid."""
         future = asyncio.get_running_loop().create_future()
         self.queue.put((sync, future))
-        return await future
+        try:
+            return await asyncio.wait_for(future, WAIT_S)
+        except TimeoutError:
+            raise RuntimeError("服务器繁忙，结果仍保存在手机上，稍后会自动重发") from None
 
     def _run(self) -> None:
         while True:

@@ -92,16 +92,21 @@
       }).catch(function () { /* offline: try again later */ });
   }
 
+  var again = false;
   function sync() {
-    if (syncing) return Promise.resolve();
+    if (syncing) { again = true; return Promise.resolve(); }  // outcomes saved meanwhile
     syncing = true;
+    again = false;
     $("sync-state").textContent = "同步中…";
     return Outbox.all().then(function (rows) {
       var batch = rows.slice(0, 200).map(function (r) {
         var o = {}; for (var k in r) if (k !== "label" && k !== "saved_at") o[k] = r[k]; return o;
       });
+      // A sync that hangs (a dead connection) is given up after 30 s and retried later.
+      var abort = window.AbortController ? new AbortController() : null;
+      if (abort) setTimeout(function () { abort.abort(); }, 30000);
       return fetch("/api/me/outcomes", {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", signal: abort ? abort.signal : undefined,
         headers: { "Content-Type": "application/json", "X-Zoufang-Device": device, "X-Zoufang-Backlog": String(rows.length) },
         body: JSON.stringify(batch)
       }).then(function (response) {
@@ -126,7 +131,10 @@
       });
     }).catch(function (e) {
       $("sync-state").textContent = String(e.message) === "401" ? "未同步" : "离线，稍后自动重试";
-    }).then(function () { syncing = false; return refresh(); }).then(network);
+    }).then(function () { syncing = false; return refresh(); }).then(function () {
+      network();
+      if (again && unsent) return sync();
+    });
   }
 
   function withPlace(row) {
