@@ -1,7 +1,8 @@
 """The field app under load, and the cadre page on a slow phone network.
 
 (a) 300 cadres sync 20 outcomes each at once (one POST per cadre, all sent together over
-    kept-alive loopback connections) against one ``zoufang serve`` process on PostgreSQL:
+    kept-alive loopback connections) against one ``zoufang serve`` process on PostgreSQL (and
+    then two, the connections spread over them as a reverse proxy would):
     p50/p95/max latency, rows lost (sent but not stored) and duplicated (stored twice); then
     every phone resends everything (all must be ``duplicate``). Repeated ``--rounds`` times on
     a cleared outcome table; medians reported.
@@ -125,9 +126,13 @@ async def post(reader, writer, path: str, token: str, body: bytes) -> tuple[floa
     return elapsed, json.loads(payload)
 
 
-async def wave(port: int, batches: list[tuple[str, bytes]]) -> tuple[list[float], list]:
-    """Every phone's POST at once, each on its own kept-alive connection (opened first)."""
-    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in batches]
+async def wave(ports: list[int], batches: list[tuple[str, bytes]]) -> tuple[list[float], list]:
+    """Every phone's POST at once, each on its own kept-alive connection (opened first),
+    spread over the servers' ports in turn as a proxy would."""
+    connections = [
+        await asyncio.open_connection("127.0.0.1", ports[i % len(ports)])
+        for i in range(len(batches))
+    ]
     results = await asyncio.gather(
         *(
             post(r, w, "/api/me/outcomes", t, b)
@@ -185,30 +190,36 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def load_benchmark(url: str, folder: Path, chosen, port: int, rounds: int) -> dict:
+def wait_for(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("zoufang serve did not start") from None
+            time.sleep(0.2)
+
+
+def load_benchmark(url: str, folder: Path, chosen, servers: int, rounds: int) -> dict:
     env = {**os.environ, "ZOUFANG_DB": url}
     env.pop("ZOUFANG_BROKER", None)
-    server = serve(folder, port, env)
+    ports = [free_port() for _ in range(servers)]
+    processes = [serve(folder, port, env) for port in ports]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("zoufang serve did not start") from None
-                time.sleep(0.2)
+        for port, server in zip(ports, processes, strict=True):
+            wait_for(port, server)
         token_of = tokens(folder)
         figures = []
         for round_no in range(rounds):
             clear(url)
             batches = batches_of(chosen, token_of, round_no)
             sent = sum(len(json.loads(b)) for _, b in batches)
-            latencies, results = asyncio.run(wave(port, batches))
+            latencies, results = asyncio.run(wave(ports, batches))
             total, distinct = counted(url)
             accepted = sum(1 for r in results if r["result"] == "accepted")
-            again, results2 = asyncio.run(wave(port, batches))
+            again, results2 = asyncio.run(wave(ports, batches))
             after, _ = counted(url)
             figures.append(
                 {
@@ -236,8 +247,9 @@ def load_benchmark(url: str, folder: Path, chosen, port: int, rounds: int) -> di
         print(f"see {SERVE_LOG}")
         raise
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for server in processes:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 def page_benchmark(folder: Path, port: int, runs: int) -> None:
@@ -304,6 +316,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20)
     parser.add_argument("--targets", type=int, default=24_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--servers", type=int, nargs="+", default=[1, 2], help="server processes, each run"
+    )
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     url, name = new_database(args.db)
@@ -315,17 +330,18 @@ def main() -> None:
             store, _, chosen = build_town(folder, args.targets, args.cadres, args.rows)
             store.engine.dispose()
             planned = time.perf_counter() - started
-            print(
-                f"(a) {len(chosen)} cadres × {args.rows} outcomes, one zoufang serve on "
-                f"PostgreSQL (town planned in {planned:.0f} s)"
-            )
-            m = load_benchmark(url, folder, chosen, free_port(), args.rounds)
-            print(
-                f"  median of {args.rounds}: p50 {m['p50_ms']:.0f} ms, p95 {m['p95_ms']:.0f} ms "
-                f"(target ≤ 300), max {m['max_ms']:.0f} ms; lost {m['lost']:.0f}, duplicated "
-                f"{m['duplicated']:.0f}; resend p95 {m['resend_p95_ms']:.0f} ms, added "
-                f"{m['resend_added']:.0f}"
-            )
+            for servers in args.servers:
+                print(
+                    f"(a) {len(chosen)} cadres × {args.rows} outcomes at once, {servers} "
+                    f"zoufang serve on PostgreSQL (town planned in {planned:.0f} s)"
+                )
+                m = load_benchmark(url, folder, chosen, servers, args.rounds)
+                print(
+                    f"  median of {args.rounds}: p50 {m['p50_ms']:.0f} ms, p95 "
+                    f"{m['p95_ms']:.0f} ms (target ≤ 300), max {m['max_ms']:.0f} ms; lost "
+                    f"{m['lost']:.0f}, duplicated {m['duplicated']:.0f}; resend p95 "
+                    f"{m['resend_p95_ms']:.0f} ms, added {m['resend_added']:.0f}"
+                )
             os.environ.pop("ZOUFANG_DB")
             small = Path(tmp) / "small"
             write_sample(small, generate_sample("huangtun", 2000, seed=4))
