@@ -145,7 +145,7 @@ def live(request: Request, key: str = ""):
 @router.get("/board/map")
 def overview_map(request: Request):
     _coordinator(request)
-    html = figures.overview_html(request.app.state.field)
+    html = figures.overview_html(request.app.state.field, request.app.state.replan)
     return HTMLResponse(
         html, headers={"content-security-policy": MAP_CSP, "cache-control": "private, no-store"}
     )

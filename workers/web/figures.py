@@ -13,7 +13,6 @@ import json
 import threading
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from optimizer.errors import ZoufangError
 from optimizer.ledger import MANUAL, STATES
@@ -260,10 +259,12 @@ def _far_flags(attempts, campaign) -> list[dict]:
     return flags
 
 
-def overview_html(field) -> str:
-    """The overview map (``maps.render_overview`` through ``workers.mapping``), re-rendered
-    when outcomes changed and at most once a minute; Leaflet inlined when it is on disk."""
-    from workers.mapping import render_overview_file
+def overview_html(field, runner) -> str:
+    """The overview map (``maps.render_overview``) with the live state: targets coloured by
+    where they stand now, requests, and the board's own figures in its box; re-rendered when
+    outcomes changed, at most once a minute; Leaflet inlined when it is on disk."""
+    from maps import get_tiles, render_overview, to_html
+    from workers.mapping import FINAL_KEYS
 
     store, cid = field.store, field.campaign_id
     mark = (field.current_version(), store.outcome_mark(cid))
@@ -271,12 +272,38 @@ def overview_html(field) -> str:
         hit = _map_cache.get((store.url, cid))
         if hit and (hit[0] == mark or time.monotonic() - hit[1] < MAP_EVERY_S):
             return hit[2]
-        folder = Path(field.config.campaign_dir) / ".zoufang" / "board"
-        tiles = field.settings.maps.tiles
-        try:
-            path = render_overview_file(store, cid, mark[0], folder, tiles, True)
-        except ZoufangError:  # Leaflet not downloaded (zoufang assets): load it online
-            path = render_overview_file(store, cid, mark[0], folder, tiles, False)
-        html = path.read_text(encoding="utf-8")
+    state = board_state(field, runner)
+    campaign = store.load_campaign(cid)
+    outcomes = store.outcomes(cid)
+    keys = {
+        tid: FINAL_KEYS[s.final]
+        if s.final
+        else "escalated"
+        if s.escalated
+        else "not_home"
+        if s.attempts
+        else "pending"
+        for tid, s in target_states(campaign, outcomes).items()
+    }
+    progress = {
+        "plan_version": state["version"],
+        "coverage": state["coverage"],
+        "not_home": sum(1 for k in keys.values() if k == "not_home"),
+        "escalated": sum(1 for k in keys.values() if k == "escalated"),
+        "at_risk": len(state["at_risk"]),
+    }
+    m = render_overview(
+        campaign,
+        store.assignment(cid),
+        states=keys,
+        requests=[(o.target_id, o.category.subject) for o in outcomes if o.category],
+        progress=progress,
+        tiles=get_tiles(field.settings.maps.tiles),
+    )
+    try:
+        html = to_html(m, offline=True)
+    except ZoufangError:  # Leaflet not downloaded (zoufang assets): load it online
+        html = to_html(m, offline=False)
+    with _lock:
         _map_cache[(store.url, cid)] = (mark, time.monotonic(), html)
-        return html
+    return html
