@@ -92,8 +92,12 @@ def browser():
     # setOffline does not reach a service worker's own fetches (microsoft/playwright#2311);
     # with its network events on, routing can cut them off too (see ``Offline``).
     os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
+    try:
+        playwright = sync_playwright().start()
+    finally:  # read when the driver starts: other tests' browsers are left as they were
+        os.environ.pop("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS")
+    try:
+        launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -104,6 +108,8 @@ def browser():
         )
         yield launched
         launched.close()
+    finally:
+        playwright.stop()
 
 
 class Offline:
