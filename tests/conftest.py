@@ -13,3 +13,14 @@ from tests.helpers import write_folder
 def tiny(tmp_path: Path) -> Path:
     """The tiny hand-checkable town: 4 targets in 2 villages, 3 cadres."""
     return write_folder(tmp_path / "tiny")
+
+
+@pytest.fixture(autouse=True)
+def fresh_config():
+    """Each test reads the ZOUFANG_* environment afresh (a process reads it once: tests that
+    set a variable stand for a new process)."""
+    from workers.tasks.config import current
+
+    current.cache_clear()
+    yield
+    current.cache_clear()

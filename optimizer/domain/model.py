@@ -96,6 +96,7 @@ class Settings:
     policy: Policy = Policy()
     close_date: dt.date | None = None  # 办结 date of the 诉求 ledger
     maps: MapOptions = MapOptions()
+    replan_at_min: int | None = None  # [schedule] replan_at: the server's nightly re-plan
 
     def __post_init__(self) -> None:
         if self.days < 1:

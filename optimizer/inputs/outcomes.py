@@ -10,7 +10,7 @@ from optimizer.domain.pairing import outcome_cadre_problem, return_visit_problem
 from optimizer.inputs.cells import parse_bool, parse_category, parse_int, parse_status, parse_time
 from optimizer.inputs.columns import OUTCOME_COLUMNS
 from optimizer.inputs.rows import RowReader
-from optimizer.inputs.sheets import read_sheet
+from optimizer.inputs.sheets import Sheet, read_sheet
 
 
 def _outcome(
@@ -91,3 +91,28 @@ def read_outcomes(
     if problems:
         raise InvalidInputError(problems)
     return outcomes
+
+
+def check_outcome_rows(
+    rows: list[dict[str, str]],
+    campaign: Campaign,
+    owner: dict[str, str],
+    *,
+    label: str,
+    last_day: int | None = None,
+    returnable: dict[str, str] | None = None,
+) -> list[Outcome | list[InputProblem]]:
+    """Rows of text keyed by the outcome fields (``target_id``, ``day``, ``status``, …), as a
+    client other than a file sends them (the field app), through the same checks as a file.
+
+    Unlike a file, each row stands alone: the result holds, row by row, the outcome or that
+    row's problems (row numbers count from 1 in the order given).
+    """
+    names = {c.name: c.name for c in OUTCOME_COLUMNS}
+    sheet = Sheet(label, 0, names, [])
+    checked: list[Outcome | list[InputProblem]] = []
+    for number, values in enumerate(rows, start=1):
+        r = RowReader(sheet, number, values)
+        outcome = _outcome(r, campaign, owner, last_day or campaign.settings.days, returnable or {})
+        checked.append(r.problems if outcome is None else outcome)
+    return checked

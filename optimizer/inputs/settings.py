@@ -107,6 +107,26 @@ def _maps(r: _Reader) -> MapOptions:
     return MapOptions(tiles, offline)
 
 
+def _schedule(r: _Reader) -> int | None:
+    """``[schedule] replan_at = "21:30"`` (Asia/Shanghai): when ``zoufang serve`` re-plans."""
+    table = r.data.get("schedule", {})
+    if not isinstance(table, dict):
+        r.problem("schedule", "[schedule] 应为一个表", '[schedule] replan_at = "21:30"')
+        return None
+    value = table.get("replan_at")
+    if value is None:
+        return None
+    try:
+        minute = parse_time(str(value))
+    except CellError as e:
+        r.problem("schedule.replan_at", e.message, e.expected)
+        return None
+    if minute >= 24 * 60:
+        r.problem("schedule.replan_at", f"「{value}」不是一天中的时刻", "00:00 至 23:59")
+        return None
+    return minute
+
+
 def _date(r: _Reader, table: dict, key: str, required: bool):
     value = table.get(key.split(".")[-1])
     if value is None:
@@ -153,6 +173,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         policy=_policy(r),
         close_date=_date(r, data.get("ledger", {}), "ledger.close_date", required=False),
         maps=_maps(r),
+        replan_at_min=_schedule(r),
     )
     if r.problems:
         return None, r.problems

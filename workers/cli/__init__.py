@@ -17,6 +17,7 @@ from workers.cli import (  # noqa: F401  (registers commands)
     maps_cmd,
     planning,
     simulation,
+    web_cmd,
 )
 from workers.cli.app import app, err
 

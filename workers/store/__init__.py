@@ -19,7 +19,10 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 
 from workers.store import schema as t
+from workers.store.access import AccessRepository
 from workers.store.assignment import AssignmentRepository
+from workers.store.field import FieldRepository
+from workers.store.field_reads import FieldReadRepository
 from workers.store.ledger import LedgerRepository
 from workers.store.outcomes import OutcomeRepository
 from workers.store.plans import PlanRepository
@@ -55,7 +58,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Store(
-    AssignmentRepository, PlanRepository, PlanReadRepository, OutcomeRepository, LedgerRepository
+    AssignmentRepository,
+    PlanRepository,
+    PlanReadRepository,
+    OutcomeRepository,
+    LedgerRepository,
+    AccessRepository,  # the field app: links, logins, sessions
+    FieldRepository,  # the field app: phones' attempts and syncs
+    FieldReadRepository,  # the field app: what it reads, scheduled re-plans
 ):
     """One database; every method opens its own short transaction."""
 
@@ -152,13 +162,17 @@ class Store(
                 select(t.campaigns.c.snapshot_hash).where(t.campaigns.c.id == campaign_id)
             ).scalar_one()
             cache_key = (self.url, campaign_id, digest)
-            if cache_key not in Store._cache:
+            hit = Store._cache.get(cache_key)
+            if hit is None:
                 text = db.execute(
                     select(t.campaigns.c.snapshot).where(t.campaigns.c.id == campaign_id)
                 ).scalar_one()
-                Store._cache = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
-                Store._cache[cache_key] = load_campaign_json(text)
-        return Store._cache[cache_key]
+                hit = load_campaign_json(text)
+                # One new dict, swapped in whole: threads of a server read the cache while
+                # another fills it, and must never see it half-replaced.
+                kept = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
+                Store._cache = {**kept, cache_key: hit}
+        return hit
 
     def acquire_lock(self, campaign_id: int, owner: str, ttl_s: int = 1800) -> bool:
         """Take the campaign's re-plan lock; False if someone else holds a live one."""

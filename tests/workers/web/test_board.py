@@ -1,0 +1,76 @@
+"""What the board shows: progress, quality flags (never rankings), live updates, logs."""
+
+from __future__ import annotations
+
+import logging
+
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.model import Outcome
+from tests.workers.web.conftest import board_client, cadre_client
+from workers.cli.web_cmd import RedactLinks
+from workers.web import figures
+
+
+def visits(minutes: list[int], cadre: str = "C1") -> list[Outcome]:
+    return [Outcome(f"T{i}", 1, OutcomeStatus.VISITED, m, cadre) for i, m in enumerate(minutes)]
+
+
+def test_rush_flag_needs_five_visits_within_ten_minutes():
+    cadres = {}
+    assert len(figures._rush_flags(visits([540, 542, 544, 546, 548]), cadres)) == 1
+    assert figures._rush_flags(visits([540, 542, 544, 546]), cadres) == []
+    assert figures._rush_flags(visits([540, 550, 560, 570, 580]), cadres) == []
+    (flag,) = figures._rush_flags(visits([500, 540, 541, 542, 549, 550, 600]), cadres)
+    assert "09:00–09:10" in flag["text"] and "5 户" in flag["text"]
+
+
+def test_far_flag_from_phone_location_on_the_board(app, town):
+    """An outcome saved ~2 km from its target (phone accurate to 50 m) is flagged; one with an
+    accuracy of 5 km is not; the flag names the cadre masked, never the resident."""
+    phone = cadre_client(app, town, "C1")
+    rows = [
+        {"attempt_id": "attempt-f001", "target_id": "T1", "day": 1, "status": "visited",
+         "time": "09:00", "lat": 35.02, "lon": 117.2, "accuracy": 50},
+        {"attempt_id": "attempt-f002", "target_id": "T2", "day": 1, "status": "not_home",
+         "time": "09:10", "lat": 35.02, "lon": 117.2, "accuracy": 5000},
+    ]  # fmt: skip
+    assert [r["result"] for r in phone.post("/api/me/outcomes", json=rows).json()] == [
+        "accepted",
+        "accepted",
+    ]
+    state = figures.board_state(app.state.field, app.state.replan)
+    far = [f for f in state["flags"] if f["kind"] == "far"]
+    assert len(far) == 1 and far[0]["cadre_id"] == "C1" and "T1" in far[0]["text"]
+    assert "2.2 公里" in far[0]["text"]
+    board = board_client(app).get("/board").text
+    assert "质量提示（供抽查参考，不作排名）" in board and "刘*（C1）：第1天 对象 T1" in board
+    assert "张三明" not in board and "张*明" not in board
+
+
+def test_live_part_answers_204_until_something_changes(app, town):
+    board = board_client(app)
+    first = board.get("/board/live")
+    key = first.text.split('data-live-key="', 1)[1].split('"', 1)[0]
+    assert board.get("/board/live", params={"key": key}).status_code == 204
+    phone = cadre_client(app, town, "C1")
+    row = {
+        "attempt_id": "attempt-l001",
+        "target_id": "T1",
+        "day": 1,
+        "status": "visited",
+        "time": "09:00",
+    }
+    assert phone.post("/api/me/outcomes", json=[row]).json()[0]["result"] == "accepted"
+    figures._cache.clear()  # the few-second throttle would otherwise hold the old figures
+    changed = board.get("/board/live", params={"key": key})
+    assert changed.status_code == 200 and 'data-cadre="C1"' in changed.text
+    assert "尚未打开链接" in changed.text  # C2 and C3 never synced
+
+
+def test_access_log_never_shows_a_link_token():
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+        ("1.2.3.4:5", "GET", "/c/WzEsImFiYyJd.sig", "1.1", 303), None,
+    )  # fmt: skip
+    assert RedactLinks().filter(record)
+    assert "WzEsImFiYyJd" not in record.getMessage() and "/c/***" in record.getMessage()
