@@ -50,9 +50,9 @@ def plan(
             reassign=reassign,
         )
     if not result.feasible:
-        err.print("[bold red]无法在期限内完成走访 / no plan meets the rules[/bold red]")
+        err.print("无法在期限内完成走访 / no plan meets the rules", style="bold red")
         for s in result.assignment.shortfalls:
-            err.print(f"  - {shortfall_text(s)}", markup=False)
+            err.print(f"  - {shortfall_text(s)}")
         err.print(f"诊断已写入 {result.out / 'summary.json'}")
         raise typer.Exit(EXIT_INFEASIBLE)
     s = result.summary

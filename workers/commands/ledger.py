@@ -134,6 +134,7 @@ def _write_spotcheck_sheet(campaign, checks: list[SpotCheck], states, out: Path)
         headers,
         rows,
         {5: 28},
+        private=True,  # the one list with phone numbers: for the checkers only
     )
 
 
