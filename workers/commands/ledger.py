@@ -38,17 +38,21 @@ def ledger_update(
 
 def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
     """附件5, 附件6 and the city-platform export of class 2 and 3 items."""
-    settings, store, campaign_id = open_campaign(campaign_dir)
+    _, store, campaign_id = open_campaign(campaign_dir)
+    return write_lists(store, campaign_id, default_out(campaign_dir, out) / LEDGER_DIR)
+
+
+def write_lists(store, campaign_id: int, folder: Path) -> list[Path]:
+    """附件5, 附件6 and the platform export, from the store, into ``folder``."""
     campaign = store.load_campaign(campaign_id)
-    folder = default_out(campaign_dir, out) / LEDGER_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    requests = ledger_rows(campaign_dir)
+    requests = store.requests(campaign_id)
     visited: dict[str, tuple[int, str]] = {}
     for o in store.outcomes(campaign_id):
         if o.status is OutcomeStatus.VISITED and o.target_id not in visited:
             visited[o.target_id] = (o.day, o.cadre_id)
     with_requests = {r.target_id for r in requests}
-    name = settings.name
+    name = campaign.settings.name
     return [
         lists.write_list(
             folder / lists.NO_PROBLEM_FILE,
@@ -66,6 +70,22 @@ def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
         ),
         *lists.write_platform(folder, lists.platform_rows(campaign, requests)),
     ]
+
+
+def write_ledger_files(store, campaign_id: int, out: Path) -> list[str]:
+    """For ``zoufang export``: the lists once anything was recorded, and the spot-check
+    sheet once a sample was drawn; returns what was written."""
+    written = []
+    if store.last_outcome_day(campaign_id):
+        write_lists(store, campaign_id, out / LEDGER_DIR)
+        written.append("ledger/（附件5、附件6、市平台转办事项）")
+    checks = store.spotchecks(campaign_id)
+    if checks:
+        campaign = store.load_campaign(campaign_id)
+        states = target_states(campaign, store.outcomes(campaign_id))
+        _write_spotcheck_sheet(campaign, checks, states, out)
+        written.append("ledger/电话抽查清单.xlsx")
+    return written
 
 
 def sample_spotchecks(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from optimizer.domain.model import CadrePlan
 from workers.store import schema as t
 from workers.store.reading import routes_of
-from workers.store.records import BUILDING, PUBLISHED, CadreJob, VersionInfo, now
+from workers.store.records import ABANDONED, BUILDING, PUBLISHED, CadreJob, VersionInfo, now
 
 
 def _copy_rows(db, table, rows: list[dict]) -> None:
@@ -111,6 +111,16 @@ class PlanRepository:
     ) -> int:
         """A new version in state 'building': carried cadres' stops copied from ``base``."""
         with self.engine.begin() as db:
+            # Older versions still building are abandoned (their late completion publishes
+            # nothing); written first, so SQLite takes the write lock before reading.
+            db.execute(
+                t.plan_versions.update()
+                .where(
+                    (t.plan_versions.c.campaign_id == campaign_id)
+                    & (t.plan_versions.c.status == BUILDING)
+                )
+                .values(status=ABANDONED)
+            )
             latest = db.execute(
                 select(func.max(t.plan_versions.c.version)).where(
                     t.plan_versions.c.campaign_id == campaign_id
@@ -331,5 +341,19 @@ class PlanRepository:
                     published_at=now(),
                     summary=json.dumps(summary, ensure_ascii=False),
                 )
+            )
+            return result.rowcount == 1
+
+    def abandon_version(self, campaign_id: int, version: int) -> bool:
+        """Give up a version still being built (its re-plan failed): it is never published."""
+        with self.engine.begin() as db:
+            result = db.execute(
+                t.plan_versions.update()
+                .where(
+                    (t.plan_versions.c.campaign_id == campaign_id)
+                    & (t.plan_versions.c.version == version)
+                    & (t.plan_versions.c.status == BUILDING)
+                )
+                .values(status=ABANDONED)
             )
             return result.rowcount == 1
