@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from optimizer.domain.errors import InputProblem
 from optimizer.inputs.limits import (
     CONTROL,
@@ -150,6 +148,8 @@ def _read_csv(data: bytes, label: str) -> tuple[list[list[str]] | None, list[Inp
 def _read_xlsx(data: bytes, label: str) -> tuple[list[list[str]] | None, list[InputProblem]]:
     bound = 2 * (MAX_ROWS + HEADER_SCAN_ROWS + 1) + 1
     cells: list[list[str]] = []
+    import openpyxl  # here: a CSV town never pays for it (nor for the numpy it imports)
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -103,3 +103,9 @@ def run_in_process(cwd: Path, *args: str) -> Result:
 
 def zoufang_command() -> list[str]:
     return [sys.executable, "-m", "workers"]
+
+
+def planned_routes(out: Path) -> list[dict]:
+    """The rows of ``routes.csv``."""
+    with (out / "routes.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))

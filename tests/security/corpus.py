@@ -142,14 +142,15 @@ def target_rows() -> list[list[object]]:
 
 
 def cadre_rows() -> list[list[object]]:
+    """Four cadres; two ids are legal but risky as file names (a Windows device, dots)."""
     return [
         ["C1", f"刘{JINJA_QUOTED}", f"网格员{MARKUP}", f"{LONG}", "13600000001", "", "", V1,
          GRIDS[0], "household;shop;enterprise", 300],
         ["C2", f"陈{HTML}二", f"村两委{ATTRIBUTE}", f"={JS_STRING}", "=1+1", "", "", V2, "",
          "household;shop;enterprise", 300],
-        ["C3", f"周{BACKTICK}三", CMD_FORMULA, f"{RTL}{JINJA_BLOCK}", "+8613600000003", "35.004",
+        ["c..3", f"周{BACKTICK}三", CMD_FORMULA, f"{RTL}{JINJA_BLOCK}", "+8613600000003", "35.004",
          "117.201", "", "", "household;shop;enterprise", 300],
-        ["C4", "吴@SUM(1,1)", f"镇领导{COMMENT}", "../../etc", "13600000004", "35.006", "117.202",
+        ["CON", "吴@SUM(1,1)", f"镇领导{COMMENT}", "../../etc", "13600000004", "35.006", "117.202",
          "", "", "household;shop;enterprise", 300],
     ]  # fmt: skip
 

@@ -9,7 +9,6 @@ personal data only where the contract allows, and the terminal got plain text.
 from __future__ import annotations
 
 import base64
-import csv
 import re
 import shutil
 from pathlib import Path
@@ -23,6 +22,7 @@ from tests.security.checks import (
     FORMULA_PREFIXES,
     csv_cells,
     output_text,
+    planned_routes,
     run_in_process,
     snapshot,
     touched,
@@ -30,11 +30,6 @@ from tests.security.checks import (
 )
 
 FOLLOWUP_FROM = "2027-03-04"
-
-
-def _routes(out: Path) -> list[dict]:
-    with (out / "routes.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +57,7 @@ def flow(tmp_path_factory):
         t = str(town)
         z("validate", "validate", t)
         z("plan", "plan", t, "--time-limit", "0.05", "--workers", "1")
-        day1 = corpus.day_outcomes(inputs / "day1.csv", _routes(town / "out"), 1)
+        day1 = corpus.day_outcomes(inputs / "day1.csv", planned_routes(town / "out"), 1)
         z("record", "record", t, str(day1))
         z("record again", "record", t, str(day1))
         z("replan", "replan", t, "--workers", "1")

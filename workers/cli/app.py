@@ -34,7 +34,9 @@ class SafeConsole(Console):
     highlighting, control characters escaped — in messages, tables and titles alike."""
 
     def __init__(self, **kwargs):
-        super().__init__(markup=False, emoji=False, highlight=False, **kwargs)
+        # soft_wrap: a message is one line however long, so a script (or a test) reading
+        # stderr finds it whole; tables still fit the terminal.
+        super().__init__(markup=False, emoji=False, highlight=False, soft_wrap=True, **kwargs)
 
     def render_str(self, text: str, **kwargs):
         return super().render_str(printable(text), **kwargs)

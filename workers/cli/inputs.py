@@ -107,11 +107,13 @@ def validate(
 ) -> None:
     """检查输入：打印摘要，或列出全部问题（退出码 2）/ check the inputs."""
     from optimizer.inputs import read_campaign
-    from optimizer.reports.census import take_census
-    from optimizer.travel import travel_model
 
     started = time.perf_counter()
     loaded = read_campaign(campaign)
+    # Imported once the inputs are read (scipy, networkx): a refused file is refused fast.
+    from optimizer.reports.census import take_census
+    from optimizer.travel import travel_model
+
     print_census(take_census(loaded), loaded.warnings)
     out.print(
         f"路程模型 / travel model: {travel_model(loaded.settings.travel, campaign).description}"

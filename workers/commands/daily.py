@@ -20,7 +20,6 @@ from workers.commands.exports import (
     output_error,
     stale_outputs,
 )
-from workers.commands.maps import render_maps
 from workers.errors import RecordConflict
 from workers.tasks import steps
 from workers.tasks.broker import make_broker
@@ -119,6 +118,8 @@ def replan(
             timing["export"] = time.perf_counter() - clock
             clock = time.perf_counter()
             if maps:
+                from workers.commands.maps import render_maps  # folium: only when drawing
+
                 render_maps(store, campaign_id, job.version, out, list(job.solve))
         except OSError as e:
             raise output_error(e, job.version) from e

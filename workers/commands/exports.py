@@ -19,7 +19,6 @@ from optimizer.outputs.day_routes import write_day_routes
 from optimizer.outputs.files import remove_partials, write_json
 from optimizer.outputs.routes import write_assignment_csv, write_routes_csv
 from workers.commands.ledger import write_ledger_files
-from workers.commands.maps import render_maps
 from workers.errors import OutputError
 from workers.store import Store
 
@@ -126,6 +125,8 @@ def export_campaign(
         export_version(store, campaign_id, version, out)
         written += ["routes.csv", "history/", "日路线.xlsx", "summary.json"]
         if maps:
+            from workers.commands.maps import render_maps  # folium: only when drawing
+
             count = render_maps(store, campaign_id, version, out, workers=workers)
             written.append(f"maps/（{count} 张）")
         written += write_ledger_files(store, campaign_id, out)

@@ -7,17 +7,13 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optimizer.assign.solve import assign_areas
 from optimizer.domain import defaults
 from optimizer.domain.model import Assignment, Campaign, Plan
 from optimizer.domain.pairing import require_reassign_reason
 from optimizer.inputs import read_campaign
 from optimizer.outputs.files import write_json
-from optimizer.replan import plan_routes
-from optimizer.reports.summary import infeasible_summary, plan_summary
 from workers.commands.campaign import campaign_store, default_out
 from workers.commands.exports import export_version, output_error, write_assignment_files
-from workers.commands.maps import render_maps
 from workers.store import Store
 from workers.tasks.lease import campaign_lock
 
@@ -37,6 +33,8 @@ class PlanResult:
 
 def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress):
     """Routes for every cadre from ``today`` on (0 before any outcome)."""
+    from optimizer.replan import plan_routes
+
     today = store.last_outcome_day(campaign_id)
     plan = plan_routes(
         campaign,
@@ -72,6 +70,10 @@ def plan_campaign(
     """
     started = time.perf_counter()
     campaign = read_campaign(campaign_dir)
+    # The solvers are imported once the inputs are read: a refused file is refused fast.
+    from optimizer.assign.solve import assign_areas
+    from optimizer.reports.summary import infeasible_summary, plan_summary
+
     out = default_out(campaign_dir, out)
     store = store or campaign_store(campaign_dir)
     campaign_id = store.campaign_id_for(campaign)
@@ -108,6 +110,8 @@ def plan_campaign(
             write_assignment_files(store, campaign_id, out)
             export_version(store, campaign_id, version, out, plan)
             if maps:
+                from workers.commands.maps import render_maps  # folium: only when drawing
+
                 render_maps(store, campaign_id, version, out)
         except OSError as e:
             raise output_error(e, version) from e
