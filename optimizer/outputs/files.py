@@ -85,6 +85,10 @@ def replacing(path: Path, *, private: bool = False) -> Iterator[Path]:
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, path)
+    except OSError as e:  # name the file we were writing, not its temporary
+        if e.filename in (None, str(temp), temp):
+            raise OSError(e.errno, e.strerror, str(path)) from e
+        raise
     finally:
         if temp.exists():
             temp.unlink()
@@ -181,14 +185,17 @@ def header_text(text: str) -> str:
 
 @contextlib.contextmanager
 def workbook(path: Path, *, private: bool = False, **options) -> Iterator[object]:
-    """An xlsxwriter workbook written to a temporary file and renamed into place on success.
+    """An xlsxwriter workbook, built in memory and written whole (``write_bytes``) when the
+    block succeeds: a full disk or a read-only folder is a plain ``OSError`` and leaves the
+    previous file.
 
     Every cell goes through ``write_cell`` (or ``write_string``): the workbook is made with
     ``strings_to_formulas`` off, so not even xlsxwriter's generic ``write`` could make one."""
     options = {"strings_to_formulas": False, "strings_to_urls": False, **options}
-    with replacing(path, private=private) as temp:
-        book = xlsxwriter.Workbook(str(temp), options)
-        try:
-            yield book
-        finally:
-            book.close()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {**options, "in_memory": True})
+    try:
+        yield book
+    finally:
+        book.close()
+    write_bytes(path, buffer.getvalue(), private=private)

@@ -9,6 +9,7 @@ personal data only where the contract allows, and the terminal got plain text.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
 from pathlib import Path
@@ -305,3 +306,17 @@ def test_no_dialog_fires_on_any_html_output(flow, chromium, tmp_path):
         assert leaflet or "reports" in page.parts, page  # the map drew (integrity matched)
         opened_total += opened
     assert opened_total > 10
+
+
+def test_the_store_and_the_spot_check_sheet_are_private(flow):
+    """The store's folder is 0700, its SQLite file and journals 0600; the spot-check sheet
+    (phone numbers) 0600; the other outputs are made like any file (umask)."""
+    folder = flow.town / ".zoufang"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    files = [p for p in folder.iterdir() if p.name.startswith("zoufang.db")]
+    assert any(p.name == "zoufang.db" for p in files)
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in files), files
+    assert (flow.out / "ledger" / "电话抽查清单.xlsx").stat().st_mode & 0o777 == 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (flow.out / "routes.csv").stat().st_mode & 0o777 == 0o666 & ~umask

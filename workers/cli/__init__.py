@@ -11,6 +11,7 @@ printed, only the database's one-line reason.
 from __future__ import annotations
 
 import sys
+from concurrent.futures.process import BrokenProcessPool
 
 from optimizer.domain.errors import InvalidInputError, LedgerError, ZoufangError
 from optimizer.domain.privacy import mask_free_text
@@ -58,6 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err.print("已中断 / interrupted")
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenProcessPool:
+        err.print("错误 / error: 一个计算进程意外终止（内存不足？）；已发布的结果不受影响，可重试")
+        sys.exit(1)
     except Exception as e:
         # SQLAlchemy's errors, told by their module (importing it here would slow every
         # command's start): their text holds the statement and its parameters.

@@ -19,6 +19,7 @@ from workers.commands.exports import (
     export_version,
     output_error,
     stale_outputs,
+    write_summary,
 )
 from workers.errors import RecordConflict
 from workers.tasks import steps
@@ -120,7 +121,8 @@ def replan(
             if maps:
                 from workers.commands.maps import render_maps  # folium: only when drawing
 
-                render_maps(store, campaign_id, job.version, out, list(job.solve))
+                render_maps(store, campaign_id, job.version, out, list(job.solve), workers=workers)
+            write_summary(store, campaign_id, job.version, out)
         except OSError as e:
             raise output_error(e, job.version) from e
         timing["maps"] = time.perf_counter() - clock

@@ -42,8 +42,9 @@ def export_version(
     store: Store, campaign_id: int, version: int, out: Path, plan: Plan | None = None
 ) -> dict:
     """Write a published version's files (idempotent): routes.csv, history/ of every earlier
-    published version, summary.json, 日路线.xlsx. ``plan``: the version's plan when the caller
-    holds it already (else it is read from the store). Returns the summary."""
+    published version, 日路线.xlsx. ``plan``: the version's plan when the caller holds it
+    already (else it is read from the store). Returns the summary, which the caller writes
+    last (``write_summary``), after the maps too."""
     out = Path(out)
     (out / "history").mkdir(parents=True, exist_ok=True)
     campaign = store.load_campaign(campaign_id)
@@ -56,9 +57,15 @@ def export_version(
     plan = plan or store.plan(campaign_id, version)
     write_routes_csv(out / "routes.csv", campaign, plan)
     write_day_routes(out, campaign, plan)
+    return json.loads(store.version_info(campaign_id, version).summary)
+
+
+def write_summary(store: Store, campaign_id: int, version: int, out: Path) -> dict:
+    """summary.json, written after every other file of the version: it names the version the
+    files hold, so a command killed while writing them leaves the old one (``stale_outputs``
+    then says the files lag)."""
     summary = json.loads(store.version_info(campaign_id, version).summary)
-    # summary.json last: it names the version the other files hold (``stale_outputs``).
-    write_json(out / "summary.json", summary)
+    write_json(Path(out) / "summary.json", summary)
     return summary
 
 
@@ -130,6 +137,7 @@ def export_campaign(
             count = render_maps(store, campaign_id, version, out, workers=workers)
             written.append(f"maps/（{count} 张）")
         written += write_ledger_files(store, campaign_id, out)
+        write_summary(store, campaign_id, version, out)
     except OSError as e:
         raise output_error(e, version) from e
     return written

@@ -13,7 +13,12 @@ from optimizer.domain.pairing import require_reassign_reason
 from optimizer.inputs import read_campaign
 from optimizer.outputs.files import write_json
 from workers.commands.campaign import campaign_store, default_out
-from workers.commands.exports import export_version, output_error, write_assignment_files
+from workers.commands.exports import (
+    export_version,
+    output_error,
+    write_assignment_files,
+    write_summary,
+)
 from workers.store import Store
 from workers.tasks.lease import campaign_lock
 
@@ -112,7 +117,8 @@ def plan_campaign(
             if maps:
                 from workers.commands.maps import render_maps  # folium: only when drawing
 
-                render_maps(store, campaign_id, version, out)
+                render_maps(store, campaign_id, version, out, workers=workers)
+            write_summary(store, campaign_id, version, out)
         except OSError as e:
             raise output_error(e, version) from e
     return PlanResult(campaign, assignment, plan, summary, out)
