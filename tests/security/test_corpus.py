@@ -65,7 +65,10 @@ def flow(tmp_path_factory):
         z("maps", "maps", t, "--workers", "1")
         z("ledger list", "ledger", t, "list")
         z("ledger json", "ledger", t, "list", "--json")
-        note = f"{corpus.JINJA_BARE}{corpus.MARKUP}\x1b[31m{corpus.RTL}"
+        note = f"{corpus.JINJA_BARE}{corpus.MARKUP}{corpus.RTL}{corpus.HTML}"
+        escape = run_in_process(cwd, "ledger", t, "update", "--id", "1", "--to", "办理中",
+                                "--note", "改\x1b[31m")  # fmt: skip
+        assert escape.code == 2 and "\x1b" not in escape.err and "--note" in escape.err
         z("update", "ledger", t, "update", "--id", "1", "--to", "办理中", "--unit",
           corpus.FORMULAS[4] + corpus.MARKUP, "--note", note)  # fmt: skip
         z("resolve", "ledger", t, "update", "--id", "1", "--to", "已办结", "--note", note)

@@ -195,3 +195,36 @@ def test_read_only_output_folder(tmp_path):
         assert z(town, "export", str(town), "--workers", "1").code == 0
         assert_files_match_store(store, out)
         assert "zoufang export" not in z(town, "status", str(town)).err
+
+
+def test_replan_rewrites_the_day_sheets(tmp_path, recorded):
+    """After a replan, 日路线.xlsx lists exactly the stops of routes.csv (the current
+    version), and summary.json names that version."""
+    import openpyxl
+
+    town = tmp_path / "town"
+    shutil.copytree(recorded, town)
+    assert z(town, "replan", str(town), "--workers", "1").code == 0
+    routes = planned_routes(town / "out")
+    assert {r["plan_version"] for r in routes} == {"2"}
+    book = openpyxl.load_workbook(town / "out" / "日路线.xlsx")
+    listed = sorted(
+        (int(sheet.title.split("天")[0].removeprefix("第")), row[2])
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if row[2]
+    )
+    assert listed == sorted((int(r["day"]), r["target_id"]) for r in routes)
+
+
+def test_a_database_error_is_one_masked_line(tmp_path):
+    """A broken store: exit 1 with the database's one-line reason, no traceback, no SQL."""
+    town = write_folder(tmp_path / "town")
+    assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
+    (town / ".zoufang" / "zoufang.db").write_bytes(b"not a database 13812345678" * 100)
+    for name in ("zoufang.db-wal", "zoufang.db-shm"):
+        (town / ".zoufang" / name).unlink(missing_ok=True)
+    result = zoufang("status", str(town))
+    assert result.returncode == 1 and "数据库错误" in result.stderr
+    assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
+    assert "13812345678" not in result.stderr

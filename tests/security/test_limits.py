@@ -233,7 +233,8 @@ def test_absurd_values(tmp_path, name, targets, cadres, words):
     """Values no campaign has — a phone number shifted into 走访时长, a 1,666-hour day, a
     point in another province — are exit 2 at their cell."""
     town = write_folder(tmp_path / "town", targets=targets, cadres=cadres)
-    refused(name, town, *words)
+    stderr = refused(name, town, *words)
+    assert "17789088417" not in stderr  # a phone number in the wrong column is quoted masked
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +23,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子")] = 1,
 ) -> None:
     """演示：样例镇 → 分片与路线 → 模拟一天 → 登记 → 夜间重排 → 进度（无需任何服务器）。"""
+    from optimizer.outputs.files import write_json
     from optimizer.outputs.routes import write_outcomes_csv
     from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
     from optimizer.sample.field import Field, simulate_day
@@ -64,6 +64,4 @@ def demo(
         out.print(f"   {village}: 已完成 {n['done']}/{n['total']}，未遇待重访 {n['not_home']}")
     outputs = campaign_dir / "out"
     out.print(f"输出 / outputs: {outputs}（附件2、路线表、日路线、地图 maps/overview.html）")
-    (outputs / "demo-status.json").write_text(
-        json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_json(outputs / "demo-status.json", status)

@@ -13,7 +13,12 @@ from optimizer.domain.revisits import planned_times, target_states
 from optimizer.inputs import read_outcome_rows
 from optimizer.reports.status import campaign_progress, progress_tables
 from optimizer.route.parallel import default_workers
-from workers.commands.campaign import default_out, followup_last_day, open_campaign
+from workers.commands.campaign import (
+    check_option_text,
+    default_out,
+    followup_last_day,
+    open_campaign,
+)
 from workers.commands.exports import (
     export_campaign,
     export_version,
@@ -35,6 +40,7 @@ def record(
     """Store one file of outcomes: (new or corrected rows, rows in the file). Invalid → nothing
     stored. A file that changes what is recorded for a (target, day) is refused with the
     differences (exit 2) unless ``replace`` gives the reason (audited, by ``actor``)."""
+    check_option_text("--replace", replace)
     settings, store, campaign_id = open_campaign(campaign_dir)
     owner = store.owners(campaign_id)
     last_day = max(
@@ -145,6 +151,7 @@ def unlock(campaign_dir: Path, actor: str, reason: str) -> str | None:
     """Remove the campaign's lock by hand (audited); returns who held it, or None."""
     if not reason.strip():
         raise ZoufangError("解除锁定需要说明原因（--reason）/ a reason is required")
+    check_option_text("--reason", reason)
     _, store, campaign_id = open_campaign(campaign_dir)
     holder = store.force_unlock(campaign_id, actor, reason.strip())
     if holder is None:
@@ -161,6 +168,7 @@ def outputs_notice(campaign_dir: Path, out: Path | None = None) -> str | None:
 
 def override(campaign_dir: Path, target_id: str, to_cadre: str, reason: str, actor: str) -> str:
     """The one audited way a target changes cadre (e.g. a cadre in hospital)."""
+    check_option_text("--reason", reason)
     _, store, campaign_id = open_campaign(campaign_dir)
     stored = store.load_campaign(campaign_id)
     cadre = stored.cadre_index().get(to_cadre)

@@ -17,7 +17,7 @@ from optimizer.inputs.sheets import Column, read_sheet
 from optimizer.outputs import lists
 from optimizer.outputs.weekly import write_report
 from optimizer.reports.weekly import build_week_report, week_days
-from workers.commands.campaign import default_out, open_campaign
+from workers.commands.campaign import check_option_text, default_out, open_campaign
 
 LEDGER_DIR = "ledger"
 
@@ -29,9 +29,16 @@ def ledger_rows(
     return store.requests(campaign_id, state, responsibility)
 
 
+#: Lengths of the ledger's columns (``workers/store/schema``): longer text is refused.
+UNIT_CHARS, ACTOR_CHARS, NOTE_CHARS = 200, 100, 10_000
+
+
 def ledger_update(
     campaign_dir: Path, request_id: int, to: str, actor: str, note: str, unit: str | None
 ):
+    check_option_text("--unit", unit, UNIT_CHARS)
+    check_option_text("--by", actor, ACTOR_CHARS)
+    check_option_text("--note", note, NOTE_CHARS)
     _, store, campaign_id = open_campaign(campaign_dir)
     return store.update_request(campaign_id, request_id, to, actor, note, unit)
 

@@ -38,7 +38,8 @@ def default_url(campaign_dir: str | Path, db_url: str | None = None) -> str:
         return db_url
     folder = Path(campaign_dir).resolve() / ".zoufang"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    with contextlib.suppress(PermissionError):  # another user's store: theirs to keep
+        os.chmod(folder, 0o700)
     return f"sqlite:///{folder / 'zoufang.db'}"
 
 
