@@ -59,10 +59,17 @@ def _record_day1(town, tmp_path):
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     """A planned town with day 1 recorded: copied for each replan test."""
+    from workers.tasks.config import current
+
     root = tmp_path_factory.mktemp("recorded")
     town = write_folder(root / "town")
-    assert zoufang("plan", str(town), *PLAN).returncode == 0
-    assert zoufang("record", str(town), str(_record_day1(town, root))).returncode == 0
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("ZOUFANG_DB", "ZOUFANG_BROKER"):
+            mp.delenv(name, raising=False)
+        current.cache_clear()
+        assert z(town, "plan", str(town), *PLAN).code == 0
+        assert z(town, "record", str(town), str(_record_day1(town, root))).code == 0
+        current.cache_clear()
     return town
 
 

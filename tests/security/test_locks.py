@@ -48,6 +48,11 @@ def planned(tmp_path, monkeypatch):
     return town
 
 
+def z(town, *args: str):
+    """A command in this process (fast); the other process is the one holding the lock."""
+    return run_in_process(town.parent, *args)
+
+
 def _url(town) -> str:
     return f"sqlite:///{town / '.zoufang' / 'zoufang.db'}"
 
@@ -64,17 +69,17 @@ def test_a_live_holder_refuses_and_unlock_is_audited(planned):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        refused = zoufang("replan", str(planned), "--no-maps", "--workers", "1")
-        assert refused.returncode == 1
-        assert f"进程 {holder.pid}@" in refused.stderr and "zoufang unlock" in refused.stderr
-        assert zoufang("unlock", str(planned), "--reason", "").returncode == 1
-        done = zoufang("unlock", str(planned), "--reason", "持锁进程挂起，人工解除")
-        assert done.returncode == 0 and f"进程 {holder.pid}" in done.stdout
-        assert "仍在运行" in done.stdout
+        refused = z(planned, "replan", str(planned), "--no-maps", "--workers", "1")
+        assert refused.code == 1
+        assert f"进程 {holder.pid}@" in refused.err and "zoufang unlock" in refused.err
+        assert z(planned, "unlock", str(planned), "--reason", "").code == 1
+        done = z(planned, "unlock", str(planned), "--reason", "持锁进程挂起，人工解除")
+        assert done.code == 0 and f"进程 {holder.pid}" in done.out
+        assert "仍在运行" in done.out
     finally:
         holder.kill()
         holder.wait()
-    assert zoufang("replan", str(planned), "--no-maps", "--workers", "1").returncode == 0
+    assert z(planned, "replan", str(planned), "--no-maps", "--workers", "1").code == 0
     log = store_of(planned).audit_log(1)
     assert [(a["action"], a["reason"]) for a in log] == [("unlock", "持锁进程挂起，人工解除")]
     assert str(holder.pid) in log[0]["detail"]["holder"]
@@ -116,7 +121,7 @@ def test_a_lock_from_another_host_lasts_its_lease(planned):
     assert zoufang("replan", str(planned), "--no-maps", "--workers", "1").returncode == 0
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def busy_town(request, tmp_path, monkeypatch):
     """The tiny town, planned, with day 1 recorded (a miss to re-plan), its store in SQLite
     or in PostgreSQL."""

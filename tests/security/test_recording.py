@@ -15,7 +15,7 @@ from workers.store import schema as t
 HEADER = "target_id,day,status,time,category,request"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def town(request, tmp_path, monkeypatch):
     """The tiny town, planned, in SQLite or PostgreSQL; yields (folder, store)."""
     from workers.tasks.config import current
