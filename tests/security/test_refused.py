@@ -97,11 +97,16 @@ def test_bad_outcome_rows_are_refused_and_nothing_is_stored(tmp_path):
     rows[2][0] = "{{7*7}}"
     rows[3][6] = "诉求\x1b]0;标题\x07"
     rows[5][4] = "C1\x00"
+    rows[6][2] = corpus.JINJA_BARE  # status
+    rows[7][3] = corpus.FORMULAS[0]  # time
+    rows[8][5] = corpus.HTML  # category
     with day1.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     result = run_in_process(tmp_path, "record", str(town), str(day1))
     assert result.code == 2
-    for row, column in ((2, "target_id"), (3, "target_id"), (4, "request"), (6, "cadre_id")):
+    cells = ((2, "target_id"), (3, "target_id"), (4, "request"), (6, "cadre_id"), (7, "status"),
+             (8, "time"), (9, "category"))  # fmt: skip
+    for row, column in cells:
         assert _named(result.err, "day1.csv", row, column), (row, column, result.err[:600])
     status = run_in_process(tmp_path, "status", str(town), "--json")
     assert '"coverage": 0.0' in status.out
@@ -129,3 +134,29 @@ def test_a_road_graph_outside_the_campaign_is_refused(tmp_path):
         (town / "campaign.toml").write_text(text, encoding="utf-8")
         result = run_in_process(tmp_path, "validate", str(town))
         assert result.code == 2 and "不在活动文件夹内" in result.err, roads
+
+
+def _set(path, cells: dict[tuple[int, str], str]) -> None:
+    """Set (spreadsheet row, column name) cells of a CSV."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    for (row, column), value in cells.items():
+        rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def test_payloads_in_typed_columns_are_refused_at_their_cell(tmp_path):
+    """Types, windows, yes/no, minutes: a payload is no value of theirs — exit 2 at every
+    (row, column), for targets and cadres alike."""
+    town = corpus.payload_town(tmp_path / "town")
+    targets = {(2, "type"): corpus.JINJA_BARE, (3, "window"): corpus.FORMULAS[0],
+               (4, "priority"): corpus.HTML}  # fmt: skip
+    cadres = {(2, "types"): "../..;" + corpus.BACKTICK, (3, "minutes_per_day"): "=240"}
+    _set(town / "targets.csv", targets)
+    _set(town / "cadres.csv", cadres)
+    result = run_in_process(tmp_path, "validate", str(town))
+    assert result.code == 2
+    for file, cells in (("targets.csv", targets), ("cadres.csv", cadres)):
+        for row, column in cells:
+            assert _named(result.err, file, row, column), (file, row, column)

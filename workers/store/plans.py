@@ -343,17 +343,3 @@ class PlanRepository:
                 )
             )
             return result.rowcount == 1
-
-    def abandon_version(self, campaign_id: int, version: int) -> bool:
-        """Give up a version still being built (its re-plan failed): it is never published."""
-        with self.engine.begin() as db:
-            result = db.execute(
-                t.plan_versions.update()
-                .where(
-                    (t.plan_versions.c.campaign_id == campaign_id)
-                    & (t.plan_versions.c.version == version)
-                    & (t.plan_versions.c.status == BUILDING)
-                )
-                .values(status=ABANDONED)
-            )
-            return result.rowcount == 1

@@ -77,6 +77,20 @@ class PublishRepository:
             )
         return version
 
+    def abandon_version(self, campaign_id: int, version: int) -> bool:
+        """Give up a version still being built (its re-plan failed): it is never published."""
+        with self.engine.begin() as db:
+            result = db.execute(
+                t.plan_versions.update()
+                .where(
+                    (t.plan_versions.c.campaign_id == campaign_id)
+                    & (t.plan_versions.c.version == version)
+                    & (t.plan_versions.c.status == BUILDING)
+                )
+                .values(status=ABANDONED)
+            )
+            return result.rowcount == 1
+
     def _insert_assignment(self, db, campaign_id, assignment, revision, reason) -> None:
         rows = [
             {"campaign_id": campaign_id, "target_id": tid, "cadre_id": a.cadre_id, "area_id": a.id}
