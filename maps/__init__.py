@@ -1,9 +1,35 @@
-"""folium rendering only: plans and state in, maps out. Never solves, never reads input files."""
+"""folium rendering only: plans and state in, maps out. Never solves, never reads input files.
 
-from maps.assets import fetch_assets
-from maps.base import to_html
-from maps.day import render_day_map
-from maps.overview import STATUS, render_overview
-from maps.tiles import get_tiles
+Names are loaded on first use, so ``maps.assets`` (what the configuration needs) does not
+import folium: every command starts faster, and one refused input is refused in seconds.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_API = {
+    "fetch_assets": "maps.assets",
+    "to_html": "maps.base",
+    "render_day_map": "maps.day",
+    "STATUS": "maps.overview",
+    "render_overview": "maps.overview",
+    "get_tiles": "maps.tiles",
+}
 
 __all__ = ["STATUS", "fetch_assets", "get_tiles", "render_day_map", "render_overview", "to_html"]
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'maps' has no attribute {name!r}")
+    return getattr(importlib.import_module(_API[name]), name)
+
+
+if TYPE_CHECKING:
+    from maps.assets import fetch_assets
+    from maps.base import to_html
+    from maps.day import render_day_map
+    from maps.overview import STATUS, render_overview
+    from maps.tiles import get_tiles

@@ -4,7 +4,9 @@
 mirror such as https://registry.npmmirror.com works from China), checks its sha512 against
 ``assets.lock.json`` and keeps the listed files in the assets folder (``ZOUFANG_ASSETS``,
 default ``~/.cache/zoufang/assets``); the command line passes both. An offline map inlines
-them, so it opens with no network but tiles.
+them, so it opens with no network but tiles. An online map loads them from the CDN with
+``integrity`` (the lock's sha384 of each file, the same bytes as in the tarball) and
+``crossorigin``: a CDN serving anything else is refused by the browser.
 """
 
 from __future__ import annotations
@@ -39,6 +41,39 @@ def cdn_url(name: str, file: str) -> str:
     return pkg["cdn"] + file
 
 
+def sri(data: bytes) -> str:
+    """A Subresource Integrity value: ``sha384-`` and the base64 digest."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def _tags(pkg: dict, file: str) -> tuple[str, str] | None:
+    """The tag folium writes for a packaged file, and the same tag with its integrity."""
+    name = file.removeprefix("dist/")
+    url = pkg["cdn"] + name
+    integrity = pkg.get("sri", {}).get(file)
+    if integrity is None:
+        return None
+    checked = f'integrity="{integrity}" crossorigin="anonymous"'
+    if name.endswith(".js"):
+        return f'<script src="{url}"></script>', f'<script src="{url}" {checked}></script>'
+    return (
+        f'<link rel="stylesheet" href="{url}"/>',
+        f'<link rel="stylesheet" href="{url}" {checked}/>',
+    )
+
+
+def add_integrity(html: str) -> str:
+    """Every CDN script and stylesheet of the locked packages with ``integrity`` and
+    ``crossorigin``; a page that loads one of them without it is an error."""
+    for pkg in _lock():
+        for file in pkg.get("sri", {}):
+            plain, checked = _tags(pkg, file)
+            html = html.replace(plain, checked)
+            if plain in html:
+                raise ZoufangError(f"地图引用的 {file} 缺少完整性校验")
+    return html
+
+
 def fetch_assets(registry: str = DEFAULT_REGISTRY, folder: Path = DEFAULT_DIR) -> list[Path]:
     """Download, verify and unpack every locked package not already in ``folder``."""
     registry = registry.rstrip("/")
@@ -59,9 +94,13 @@ def fetch_assets(registry: str = DEFAULT_REGISTRY, folder: Path = DEFAULT_DIR) -
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             for file in pkg["files"]:
                 member = tar.extractfile(f"package/{file}")
+                content = member.read()
+                expected = pkg.get("sri", {}).get(file)
+                if expected and sri(content) != expected:
+                    raise ZoufangError(f"{file} 的校验值与 assets.lock.json 不符，已拒绝使用")
                 path = target / file
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(member.read())
+                path.write_bytes(content)
                 written.append(path)
     return written
 

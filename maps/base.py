@@ -20,7 +20,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from maps.assets import cdn_url, inline_assets
+from maps.assets import add_integrity, cdn_url, inline_assets
 from maps.tiles import Tiles
 
 SCRIPT = Path(__file__).with_name("static") / "zoufang-map.js"
@@ -151,5 +151,5 @@ def to_html(m: LeanMap, offline: bool = False, assets_dir: Path | None = None) -
     # The page is complete: inserting the island now keeps it out of every template.
     page = page.replace(PLACEHOLDER, island, 1)
     if not offline:
-        return page
+        return add_integrity(page)
     return inline_assets(page, assets_dir) if assets_dir else inline_assets(page)

@@ -8,7 +8,7 @@ from maps.base import Call, LeanMap, add_box, h, new_map
 from maps.tiles import Tiles, get_tiles
 from optimizer.domain.codes import TargetType
 from optimizer.domain.model import Campaign, DayRoute, hhmm
-from optimizer.domain.privacy import display_name, mask_name
+from optimizer.domain.privacy import display_address, display_name, mask_name
 
 
 def _stop_popup(target, stop, window: str) -> str:
@@ -19,7 +19,7 @@ def _stop_popup(target, stop, window: str) -> str:
         f"可走访时段 {h(window)}",
     ]
     if target.address:
-        parts.append(h(target.address))
+        parts.append(h(display_address(target)))
     if target.priority:
         parts.append("<b>重点对象</b>")
     return "<br>".join(parts)

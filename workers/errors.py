@@ -11,3 +11,27 @@ class ConcurrentReplanError(ZoufangError):
 
 class NotPlannedError(ZoufangError):
     """The campaign has no published plan yet."""
+
+
+class RecordConflict(ZoufangError):
+    """A file of outcomes says something else about a (target, day) already recorded; nothing
+    was stored. ``changes``: the ``recording.Change`` list; ``refusals``: why a ``--replace``
+    could not be applied (it would drop a request, or undo a return visit), by change."""
+
+    def __init__(self, changes, refusals: dict | None = None):
+        self.changes = list(changes)
+        self.refusals = dict(refusals or {})
+        super().__init__(f"{len(self.changes)} 处与已登记的结果不同")
+
+
+class CampaignLockedError(ConcurrentReplanError):
+    """Another plan or re-plan of the same campaign holds its lock."""
+
+
+class NoWorkerError(ZoufangError):
+    """A re-plan through Redis found no worker to answer; nothing was published."""
+
+
+class OutputError(ZoufangError):
+    """The store holds the result, but its files could not be written (full disk, a
+    read-only folder): ``zoufang export`` writes them again."""

@@ -32,6 +32,15 @@ PRIORITY_DAYS = 3  # priority targets within the first N days
 RETRY_SLACK = 0.15  # share of each cadre's minutes kept free for retries (soft)
 
 MINUTES_PER_DAY = 240  # a cadre's visiting minutes a day, travel included
+
+#: Ranges beyond which a value is a typing mistake, not a plan (a phone number shifted one
+#: column into 走访时长 once gave 17,789,088,417 minutes): a visit of at most a working day,
+#: a day of at most 24 hours.
+MAX_SERVICE_MIN = 480
+MAX_MINUTES_PER_DAY = 24 * 60
+#: How far from the town's median point any target or base may lie: a township is tens of
+#: kilometres across; a point farther than this is a wrong coordinate, whatever the rest.
+MAX_TOWN_RADIUS_KM = 100.0
 CADRE_TYPES = frozenset({TargetType.HOUSEHOLD})
 
 LEDGER_DAYS_AFTER_DEADLINE = 60  # the ledger's 办结 date: deadline + this many days

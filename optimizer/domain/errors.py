@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.domain.privacy import mask_free_text
+
+#: An error report lists this many problems, then says how many more there are: a file of a
+#: million bad rows must not print for ten minutes (every problem is still collected).
+PROBLEMS_SHOWN = 100
+
 
 class ZoufangError(Exception):
     """Root of every error this package raises on purpose."""
@@ -23,14 +29,16 @@ class InputProblem:
     expected: str = ""
 
     def __str__(self) -> str:
+        """Where, what and what was expected; a phone or ID-card number quoted from a cell
+        (a phone typed one column to the left) is masked, as in every error."""
         where = self.file
         if self.row is not None:
             where += f" 第{self.row}行"
         if self.column:
             where += f" 列「{self.column}」"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {mask_free_text(self.message)}"
         if self.expected:
-            text += f"（应为: {self.expected}）"
+            text += f"（应为: {mask_free_text(self.expected)}）"
         return text
 
 
@@ -53,9 +61,14 @@ class InvalidInputError(ZoufangError):
     def column(self) -> str | None:
         return self.problems[0].column if self.problems else None
 
-    def report(self) -> str:
-        head = f"输入有误，共 {len(self.problems)} 处 / {len(self.problems)} problem(s) found:"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+    def report(self, shown: int = PROBLEMS_SHOWN) -> str:
+        """Every problem, or the first ``shown`` of them and how many more there are."""
+        n = len(self.problems)
+        lines = [f"输入有误，共 {n} 处 / {n} problem(s) found:"]
+        lines += [f"  - {p}" for p in self.problems[:shown]]
+        if n > shown:
+            lines.append(f"  …… 另有 {n - shown} 处未列出 / {n - shown} more not shown")
+        return "\n".join(lines)
 
 
 class LedgerError(ZoufangError):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from pathlib import Path
 
+from optimizer.domain.defaults import MAX_TOWN_RADIUS_KM
 from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.model import Cadre, Campaign, Settings, Target, Window
 from optimizer.inputs.columns import CADRE_COLUMNS, TARGET_COLUMNS
@@ -54,7 +57,7 @@ def _duplicate_id(seen: dict[str, int], ident: str, sheet: Sheet, row: int) -> I
     return None
 
 
-def _read_targets(path: Path, settings: Settings, problems, notes, places) -> list[Target]:
+def _read_targets(path: Path, settings: Settings, problems, notes, places, rows) -> list[Target]:
     sheet = read_sheet(path, TARGET_COLUMNS)
     problems += sheet.problems
     notes += sheet.notes
@@ -68,12 +71,13 @@ def _read_targets(path: Path, settings: Settings, problems, notes, places) -> li
         problems += r.problems + ([duplicate] if duplicate else [])
         if target is not None and duplicate is None:
             targets.append(target)
+            rows[target.id] = (sheet.file, row, sheet.headers.get("lat", "lat"))
     if not sheet.rows and not sheet.problems:
         problems.append(InputProblem(sheet.file, None, None, "没有走访对象", "至少一行数据"))
     return targets
 
 
-def _read_cadres(path: Path, settings: Settings | None, town: TownIndex, problems, notes):
+def _read_cadres(path: Path, settings: Settings | None, town: TownIndex, problems, notes, rows):
     sheet = read_sheet(path, CADRE_COLUMNS)
     problems += sheet.problems
     notes += sheet.notes
@@ -86,10 +90,46 @@ def _read_cadres(path: Path, settings: Settings | None, town: TownIndex, problem
         problems += r.problems + ([duplicate] if duplicate else [])
         if cadre is not None and duplicate is None:
             cadres.append(cadre)
+            if r.text("base_lat"):  # a base of its own (else the village's centroid)
+                rows[cadre.id] = (sheet.file, row, sheet.headers.get("base_lat", "base_lat"))
     if not sheet.rows and not sheet.problems:
         msg = "没有走访人员（0 名）"
         problems.append(InputProblem(sheet.file, None, None, msg, "至少一名走访人员"))
     return cadres
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle kilometres (the travel model's earth radius)."""
+    (la1, lo1), (la2, lo2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def extent_problems(targets, cadres, target_rows, cadre_rows) -> list[InputProblem]:
+    """Points farther than ``MAX_TOWN_RADIUS_KM`` from the targets' median point.
+
+    A range, not a judgement of where a town lies: the planner's far-off-point check (of each
+    point against its neighbours) is the finer test; this one only refuses the absurd, such as
+    a point in another province, before the travel matrix is built for it."""
+    if not targets:
+        return []
+    centre = (
+        statistics.median(t.lat for t in targets),
+        statistics.median(t.lon for t in targets),
+    )
+    points = [(target_rows[t.id], (t.lat, t.lon)) for t in targets]
+    points += [(cadre_rows[c.id], (c.base_lat, c.base_lon)) for c in cadres if c.id in cadre_rows]
+    problems = []
+    for (file, row, column), point in points:
+        km = _km(centre, point)
+        if km > MAX_TOWN_RADIUS_KM:
+            msg = f"经纬度 ({point[0]}, {point[1]}) 距全镇中位点 {km:.0f} 公里"
+            expected = f"本镇范围内（距中位点不超过 {MAX_TOWN_RADIUS_KM:.0f} 公里）"
+            problems.append(InputProblem(file, row, column, msg, expected))
+    return problems
 
 
 def _shared_grid_note(town: TownIndex) -> list[str]:
@@ -122,10 +162,17 @@ def read_campaign(folder: str | Path) -> Campaign:
     cadre_path = find_input(folder, "cadres", problems)
     targets: list[Target] = []
     places: list[tuple[str, str]] = []
+    target_rows: dict[str, tuple[str, int, str]] = {}
+    cadre_rows: dict[str, tuple[str, int, str]] = {}
     if target_path:
-        targets = _read_targets(target_path, settings or FALLBACK_SETTINGS, problems, notes, places)
+        targets = _read_targets(
+            target_path, settings or FALLBACK_SETTINGS, problems, notes, places, target_rows
+        )
     town = TownIndex(targets, places)
-    cadres = _read_cadres(cadre_path, settings, town, problems, notes) if cadre_path else []
+    cadres = []
+    if cadre_path:
+        cadres = _read_cadres(cadre_path, settings, town, problems, notes, cadre_rows)
+    problems += extent_problems(targets, cadres, target_rows, cadre_rows)
     if problems or settings is None:
         raise InvalidInputError(problems)
     notes += _shared_grid_note(town)

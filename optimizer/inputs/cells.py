@@ -107,7 +107,9 @@ def parse_float(text: str) -> float:
     return value
 
 
-def parse_int(text: str, *, minimum: int | None = None, what: str = "整数") -> int:
+def parse_int(
+    text: str, *, minimum: int | None = None, maximum: int | None = None, what: str = "整数"
+) -> int:
     folded = fold(text).removesuffix("分钟").removesuffix("分").strip()
     try:
         number = float(folded)
@@ -118,6 +120,8 @@ def parse_int(text: str, *, minimum: int | None = None, what: str = "整数") ->
     value = int(number)
     if minimum is not None and value < minimum:
         raise CellError(f"「{text}」小于 {minimum}", what)
+    if maximum is not None and value > maximum:
+        raise CellError(f"「{text}」大于 {maximum}", what)
     return value
 
 

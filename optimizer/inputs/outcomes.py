@@ -56,6 +56,19 @@ def _check_return_visit(r: RowReader, target_id: str, cadre_id: str | None, retu
         r.problem("cadre_id", msg, taker)
 
 
+def _same_visit_twice(sheet, outcomes: list[tuple[int, Outcome]]) -> list[InputProblem]:
+    """Two rows of one file with one identity (target, day, status, time) must say the same."""
+    seen: dict[tuple, tuple[int, Outcome]] = {}
+    problems = []
+    for row, o in outcomes:
+        first = seen.setdefault(o.key, (row, o))
+        if first[1] != o:
+            column = sheet.headers.get("request", sheet.headers.get("status", "status"))
+            msg = f"与第{first[0]}行是同一次走访（对象、天、结果、时间相同），但内容不同"
+            problems.append(InputProblem(sheet.file, row, column, msg, "同一次走访只写一行"))
+    return problems
+
+
 def read_outcomes(
     path: str | Path,
     campaign: Campaign,
@@ -64,7 +77,21 @@ def read_outcomes(
     last_day: int | None = None,
     returnable: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """Outcomes of one file, validated against the campaign and the published pairing.
+    """Outcomes of one file (``read_outcome_rows`` without the row numbers)."""
+    rows = read_outcome_rows(path, campaign, owner, last_day=last_day, returnable=returnable)
+    return [o for _, o in rows]
+
+
+def read_outcome_rows(
+    path: str | Path,
+    campaign: Campaign,
+    owner: dict[str, str],
+    *,
+    last_day: int | None = None,
+    returnable: dict[str, str] | None = None,
+) -> list[tuple[int, Outcome]]:
+    """Outcomes of one file with their rows, validated against the campaign and the published
+    pairing.
 
     ``last_day`` extends the accepted days beyond the campaign (return-visit plans);
     ``returnable`` maps targets with a resolved request to the cadre who took it: a row with
@@ -85,7 +112,8 @@ def read_outcomes(
         outcome = _outcome(r, campaign, owner, last_day or campaign.settings.days, returnable or {})
         problems += r.problems
         if outcome is not None:
-            outcomes.append(outcome)
+            outcomes.append((row, outcome))
+    problems += _same_visit_twice(sheet, outcomes)
     if not sheet.rows and not problems:
         problems.append(InputProblem(sheet.file, None, None, "没有走访结果", "至少一行"))
     if problems:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from optimizer.domain.codes import TargetType
+from optimizer.domain.defaults import MAX_MINUTES_PER_DAY, MAX_SERVICE_MIN, MINUTES_PER_DAY
 from optimizer.domain.errors import InputProblem
 from optimizer.domain.model import Cadre, Settings, Target, Window
 from optimizer.inputs.cells import (
@@ -98,7 +99,12 @@ def read_target(r: RowReader, settings: Settings) -> Target | None:
     point = r.point("lat", "lon")
     if point is None and not r.problems:
         r.problem("lat", "缺少经纬度", "纬度和经度")
-    service = r.get("service_min", lambda s: parse_int(s, minimum=0, what="非负整数分钟"))
+    service = r.get(
+        "service_min",
+        lambda s: parse_int(
+            s, minimum=0, maximum=MAX_SERVICE_MIN, what=f"0 到 {MAX_SERVICE_MIN} 的整数分钟"
+        ),
+    )
     named = dict(settings.windows)
     window = r.get("window", lambda s: parse_window(s, named))
     priority = r.get("priority", parse_bool, False)
@@ -174,7 +180,13 @@ def read_cadre(r: RowReader, settings: Settings | None, town: TownIndex) -> Cadr
     if not has_base and not village:
         r.problem("base_lat", "既没有出发点经纬度，也没有所包村", "出发点经纬度，或所包村")
     types = r.get("types", parse_types, frozenset({TargetType.HOUSEHOLD}))
-    minutes = r.get("minutes_per_day", lambda s: parse_int(s, minimum=1, what="正整数分钟"), 240)
+    minutes = r.get(
+        "minutes_per_day",
+        lambda s: parse_int(
+            s, minimum=1, maximum=MAX_MINUTES_PER_DAY, what=f"1 到 {MAX_MINUTES_PER_DAY} 的整数分钟"
+        ),
+        MINUTES_PER_DAY,
+    )
     day_window = settings.day_window if settings else Window(8 * 60 + 30, 20 * 60 + 30)
     window = r.get("window", lambda s: parse_window(s, dict(settings.windows) if settings else {}))
     days = settings.days if settings else 366

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import reprlib
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from optimizer.domain.defaults import DAY_END_MIN, DAY_START_MIN, MAX_SERVICE_MIN
 from optimizer.domain.defaults import SERVICE_MINUTES as DEFAULT_SERVICE_MINUTES
 from optimizer.domain.errors import InputProblem
 from optimizer.domain.model import MapOptions, Policy, Settings, TravelSettings, Window
 from optimizer.inputs.cells import CellError, parse_date, parse_time, parse_type, parse_window
+from optimizer.inputs.limits import CONTROL, MAX_TOML_BYTES, size_problem
 
 FILE = "campaign.toml"
+#: The campaign's name is stored in a column of this many characters (``workers/store``).
+NAME_CHARS = 200
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 40, 40
 
 
 class _Reader:
@@ -24,14 +33,37 @@ class _Reader:
     def problem(self, key: str, message: str, expected: str = "") -> None:
         self.problems.append(InputProblem(FILE, None, key, message, expected))
 
+    def table(self, key: str) -> dict:
+        """``[key]`` as a table; a value of another kind (``travel = 5``) is a problem."""
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(key, f"[{key}] 应为表，而不是「{_shown(value)}」", f"[{key}] 下的键值")
+            return {}
+        return value
+
+    def text(self, table: dict, key: str, default: str | None = None) -> str | None:
+        """A string value; another kind, or control characters, are problems."""
+        value = table.get(key.split(".")[-1], default)
+        if value is None or value is default:
+            return value
+        if not isinstance(value, str):
+            self.problem(key, f"「{_shown(value)}」不是文字", f'{key} = "…"')
+            return default
+        if CONTROL.search(value):
+            self.problem(key, "含有控制字符", "不含控制字符的文字")
+            return default
+        return value
+
     def number(self, table: dict, key: str, default, kind=float, low=None, high=None):
         value = table.get(key.split(".")[-1], default)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))
             or (kind is int and (isinstance(value, float) and not value.is_integer()))
         ):
-            self.problem(key, f"「{value}」不是{'整数' if kind is int else '数'}", f"{key} = 数字")
+            what = "整数" if kind is int else "有限的数"
+            self.problem(key, f"「{_shown(value)}」不是{what}", f"{key} = 数字")
             return default
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"{low if low is not None else '-∞'} 到 {high if high is not None else '∞'}"
@@ -43,50 +75,83 @@ class _Reader:
         value = self.data.get(key)
         if value is None:
             return default
+        if isinstance(value, dt.time):  # TOML's own local time, 08:30:00
+            value = value.strftime("%H:%M")
+        if not isinstance(value, str):
+            self.problem(key, f"「{_shown(value)}」不是时间", f'{key} = "08:30"')
+            return default
         try:
-            return parse_time(str(value))
+            return parse_time(value)
         except CellError as e:
             self.problem(key, e.message, e.expected)
             return default
 
 
+def _shown(value: object) -> str:
+    """A value as quoted in a message: short, one line, however deeply it nests."""
+    text = value if isinstance(value, str) else _REPR.repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _roads(r: _Reader, table: dict, folder: Path) -> str | None:
+    """The road graph's path: a file inside the campaign folder (links resolved), or None."""
+    roads = r.text(table, "travel.roads")
+    if roads is None:
+        return None
+    expected = "活动文件夹内的 .graphml 或 .osm 文件（相对路径）"
+    path = Path(roads)
+    try:
+        inside = not path.is_absolute() and (folder / path).resolve().is_relative_to(
+            folder.resolve()
+        )
+        exists = inside and (folder / path).is_file()
+    except (OSError, ValueError):
+        inside = exists = False
+    if not inside:
+        r.problem("travel.roads", f"道路文件「{_shown(roads)}」不在活动文件夹内", expected)
+        return None
+    if not exists:
+        r.problem("travel.roads", f"道路文件「{_shown(roads)}」不存在", expected)
+        return None
+    return roads
+
+
 def _travel(r: _Reader, folder: Path) -> TravelSettings:
-    table = r.data.get("travel", {})
+    table = r.table("travel")
     speed = r.number(table, "travel.speed_kmh", 12.0, low=0.5, high=120)
     detour = r.number(table, "travel.detour", 1.3, low=1.0, high=5.0)
-    roads = table.get("roads")
-    if roads is not None and not (folder / str(roads)).is_file():
-        r.problem(
-            "travel.roads", f"道路文件「{roads}」不存在", "相对活动文件夹的 .graphml 或 .osm 路径"
-        )
-        roads = None
-    return TravelSettings(speed, detour, str(roads) if roads else None)
+    return TravelSettings(speed, detour, _roads(r, table, folder))
 
 
 def _service(r: _Reader) -> tuple:
     minutes = dict(DEFAULT_SERVICE_MINUTES)
-    for key, value in r.data.get("service_minutes", {}).items():
+    for key, value in r.table("service_minutes").items():
         try:
             kind = parse_type(key)
         except CellError as e:
             r.problem(f"service_minutes.{key}", e.message, e.expected)
             continue
-        minutes[kind] = r.number({key: value}, f"service_minutes.{key}", minutes[kind], int, 0, 600)
+        minutes[kind] = r.number(
+            {key: value}, f"service_minutes.{key}", minutes[kind], int, 0, MAX_SERVICE_MIN
+        )
     return tuple(minutes.items())
 
 
 def _windows(r: _Reader) -> tuple:
     windows = dict(Settings.__dataclass_fields__["windows"].default)
-    for name, text in r.data.get("windows", {}).items():
+    for name, text in r.table("windows").items():
+        if not isinstance(text, str):
+            r.problem(f"windows.{name}", f"「{_shown(text)}」不是时段", '"08:30-17:30"')
+            continue
         try:
-            windows[name] = parse_window(str(text))
+            windows[name] = parse_window(text)
         except CellError as e:
             r.problem(f"windows.{name}", e.message, e.expected)
     return tuple(windows.items())
 
 
 def _policy(r: _Reader) -> Policy:
-    table = r.data.get("policy", {})
+    table = r.table("policy")
     return Policy(
         max_attempts=r.number(table, "policy.max_attempts", 3, int, 1, 20),
         priority_days=r.number(table, "policy.priority_days", 3, int, 0, 365),
@@ -95,14 +160,14 @@ def _policy(r: _Reader) -> Policy:
 
 
 def _maps(r: _Reader) -> MapOptions:
-    table = r.data.get("maps", {})
-    tiles = str(table.get("tiles", "amap"))
+    table = r.table("maps")
+    tiles = table.get("tiles", "amap")
     if tiles not in ("amap", "tianditu", "osm"):
-        r.problem("maps.tiles", f"未知的底图「{tiles}」", "amap、tianditu 或 osm")
+        r.problem("maps.tiles", f"未知的底图「{_shown(tiles)}」", "amap、tianditu 或 osm")
         tiles = "amap"
     offline = table.get("offline", False)
     if not isinstance(offline, bool):
-        r.problem("maps.offline", f"「{offline}」不是 true/false", "true 或 false")
+        r.problem("maps.offline", f"「{_shown(offline)}」不是 true/false", "true 或 false")
         offline = False
     return MapOptions(tiles, offline)
 
@@ -133,6 +198,9 @@ def _date(r: _Reader, table: dict, key: str, required: bool):
         if required:
             r.problem(key, f"缺少 {key}", f"{key} = 2027-03-01")
         return None
+    if not isinstance(value, str | dt.date):
+        r.problem(key, f"「{_shown(value)}」不是日期", f"{key} = 2027-03-01")
+        return None
     try:
         return parse_date(value)
     except CellError as e:
@@ -140,38 +208,64 @@ def _date(r: _Reader, table: dict, key: str, required: bool):
         return None
 
 
-def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
-    """Parse ``folder/campaign.toml``; ``None`` with problems when it cannot be used."""
-    path = folder / FILE
+def _load(path: Path) -> tuple[dict | None, list[InputProblem]]:
+    """The parsed TOML, or why it cannot be used (missing, too big, malformed, too deep)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        too_big = size_problem(path.stat().st_size, MAX_TOML_BYTES)
+        if too_big:
+            return None, [InputProblem(FILE, None, None, too_big, "几十行的设置文件")]
+        return tomllib.loads(path.read_text(encoding="utf-8-sig")), []
     except FileNotFoundError:
-        return None, [
-            InputProblem(FILE, None, None, "找不到 campaign.toml", "活动文件夹里的 campaign.toml")
-        ]
+        expected = "活动文件夹里的 campaign.toml"
+        return None, [InputProblem(FILE, None, None, "找不到 campaign.toml", expected)]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         return None, [InputProblem(FILE, None, None, f"TOML 格式错误: {e}")]
-    r = _Reader(data)
-    name = str(data.get("name", "")).strip()
+    except RecursionError:  # a thousand nested arrays: the parser recurses
+        return None, [InputProblem(FILE, None, None, "TOML 嵌套过深", "普通的键值与表")]
+    except OSError as e:
+        return None, [InputProblem(FILE, None, None, f"无法读取 campaign.toml: {e.strerror}")]
+
+
+def _name(r: _Reader) -> str:
+    before = len(r.problems)
+    name = (r.text(r.data, "name", "") or "").strip()
+    if len(r.problems) > before:
+        return name
     if not name:
         r.problem("name", "缺少活动名称", 'name = "某某镇大走访"')
+    elif len(name) > NAME_CHARS:
+        msg = f"活动名称有 {len(name)} 个字符，超过上限 {NAME_CHARS}"
+        r.problem("name", msg, f"不超过 {NAME_CHARS} 个字符")
+    return name
+
+
+def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
+    """Parse ``folder/campaign.toml``; ``None`` with problems when it cannot be used."""
+    data, problems = _load(folder / FILE)
+    if data is None:
+        return None, problems
+    r = _Reader(data)
+    name = _name(r)
     start = _date(r, data, "start_date", required=True)
     days = r.number(data, "days", 10, int, 1, 366) if "days" in data else None
     if days is None:
         r.problem("days", "缺少活动天数", "days = 10")
-    day_start, day_end = r.time("day_start", 8 * 60 + 30), r.time("day_end", 20 * 60 + 30)
+    day_start, day_end = r.time("day_start", DAY_START_MIN), r.time("day_end", DAY_END_MIN)
+    day_window = Window(DAY_START_MIN, DAY_END_MIN)
     if day_start >= day_end:
         r.problem("day_end", "day_end 不晚于 day_start", "day_start 早于 day_end")
+    else:
+        day_window = Window(day_start, day_end)
     settings = Settings(
         name=name,
         start_date=start,
         days=days or 10,
-        day_window=Window(day_start, max(day_end, day_start + 1)),
+        day_window=day_window,
         travel=_travel(r, folder),
         service_minutes=_service(r),
         windows=_windows(r),
         policy=_policy(r),
-        close_date=_date(r, data.get("ledger", {}), "ledger.close_date", required=False),
+        close_date=_date(r, r.table("ledger"), "ledger.close_date", required=False),
         maps=_maps(r),
         replan_at_min=_schedule(r),
     )

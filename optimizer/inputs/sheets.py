@@ -14,9 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from optimizer.domain.errors import InputProblem
+from optimizer.inputs.limits import (
+    CONTROL,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    size_problem,
+    xlsx_problem,
+)
 
 #: How far down a sheet the header row may sit (title rows above it are skipped).
 HEADER_SCAN_ROWS = 6
@@ -72,34 +78,87 @@ def _cell_text(value: object) -> str:
 
 
 def read_cells(path: Path, label: str) -> tuple[list[list[str]] | None, list[InputProblem]]:
-    """All cells of the file's first sheet as text, or the problems that stopped reading."""
+    """All cells of the file's first sheet as text, or the problems that stopped reading.
+
+    The limits of ``optimizer.inputs.limits`` (bytes, rows, columns, an XLSX's inflated size)
+    are checked first, so an oversized file is refused before it is parsed."""
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        msg = f"不支持的文件类型 {suffix}"
+        return None, [InputProblem(label, None, None, msg, "CSV 或 XLSX（.xls 请另存为 .xlsx）")]
     try:
-        data = path.read_bytes()
+        too_big = size_problem(path.stat().st_size)
+        data = b"" if too_big else path.read_bytes()
     except OSError as e:
         return None, [InputProblem(label, None, None, f"无法读取文件: {e.strerror}")]
+    if too_big:
+        return None, [InputProblem(label, None, None, too_big, "按文件上限拆分或精简表格")]
     if suffix == ".csv":
-        text = decode_csv(data)
-        if text is None:
-            msg = "无法识别的文字编码"
-            return None, [InputProblem(label, None, None, msg, "UTF-8 或 GB18030 编码的 CSV")]
-        try:
-            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))], []
-        except csv.Error as e:
-            return None, [InputProblem(label, None, None, f"CSV 格式错误: {e}")]
-    if suffix == ".xlsx":
-        return _read_xlsx(data, label)
-    msg = f"不支持的文件类型 {suffix}"
-    return None, [InputProblem(label, None, None, msg, "CSV 或 XLSX（.xls 请另存为 .xlsx）")]
+        return _read_csv(data, label)
+    too_big = xlsx_problem(data)
+    if too_big:
+        return None, [InputProblem(label, None, None, too_big, "正常保存的 .xlsx 表格")]
+    return _read_xlsx(data, label)
+
+
+def _too_many(label: str, rows: int | None = None) -> list[InputProblem]:
+    if rows is None:
+        msg = f"表格超过 {MAX_COLUMNS} 列"
+        return [InputProblem(label, None, None, msg, f"不超过 {MAX_COLUMNS} 列")]
+    msg = f"表格超过 {MAX_ROWS:,} 行数据"
+    return [InputProblem(label, None, None, msg, f"不超过 {MAX_ROWS:,} 行，或分成几个活动")]
+
+
+def _bounded_rows(rows, label: str, cells: list[list[str]], text) -> list[InputProblem]:
+    """Append ``rows`` to ``cells`` as text (``text`` converts a value), refusing a table of
+    more than ``MAX_COLUMNS`` columns or ``MAX_ROWS`` rows (blank rows count half)."""
+    data_bound = MAX_ROWS + HEADER_SCAN_ROWS + 1
+    data = 0
+    for row in rows:
+        if not any(row):
+            cells.append([])
+            if len(cells) > 2 * data_bound:
+                return _too_many(label, len(cells))
+            continue
+        if len(row) > MAX_COLUMNS and any(v not in (None, "") for v in row[MAX_COLUMNS:]):
+            return _too_many(label)
+        cells.append([text(v) for v in row[:MAX_COLUMNS]])
+        data += 1
+        if data > data_bound or len(cells) > 2 * data_bound:
+            return _too_many(label, data)
+    return []
+
+
+def _read_csv(data: bytes, label: str) -> tuple[list[list[str]] | None, list[InputProblem]]:
+    text = decode_csv(data)
+    if text is None:
+        msg = "无法识别的文字编码"
+        return None, [InputProblem(label, None, None, msg, "UTF-8 或 GB18030 编码的 CSV")]
+    cells: list[list[str]] = []
+    try:
+        problems = _bounded_rows(csv.reader(io.StringIO(text)), label, cells, str.strip)
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            msg = f"第{len(cells) + 1}行附近有单元格超过 {MAX_CELL_CHARS:,} 个字符"
+            return None, [InputProblem(label, None, None, msg)]
+        return None, [InputProblem(label, None, None, f"CSV 格式错误: {e}")]
+    return (None, problems) if problems else (cells, [])
 
 
 def _read_xlsx(data: bytes, label: str) -> tuple[list[list[str]] | None, list[InputProblem]]:
+    bound = 2 * (MAX_ROWS + HEADER_SCAN_ROWS + 1) + 1
+    cells: list[list[str]] = []
+    import openpyxl  # here: a CSV town never pays for it (nor for the numpy it imports)
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            cells = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            # Bounded reads: a sheet claiming ``A1:XFD1048576`` would otherwise be padded
+            # out to that size, cell by empty cell.
+            rows = book.worksheets[0].iter_rows(
+                max_row=bound, max_col=MAX_COLUMNS + 1, values_only=True
+            )
+            problems = _bounded_rows(rows, label, cells, _cell_text)
         finally:
             book.close()
     # openpyxl raises a zoo of exceptions (BadZipFile, KeyError, ValueError, lxml errors…) on
@@ -107,7 +166,17 @@ def _read_xlsx(data: bytes, label: str) -> tuple[list[list[str]] | None, list[In
     except Exception as e:
         msg = f"无法读取 XLSX 文件: {type(e).__name__}"
         return None, [InputProblem(label, None, None, msg, "Excel 2007 及以上的 .xlsx 文件")]
-    return cells, []
+    return (None, problems) if problems else (cells, [])
+
+
+def cell_problem(text: str) -> str | None:
+    """What makes a text cell unusable, or None: control characters or too many characters."""
+    if len(text) > MAX_CELL_CHARS:
+        return f"单元格有 {len(text):,} 个字符，超过上限 {MAX_CELL_CHARS:,}"
+    bad = CONTROL.search(text)
+    if bad:
+        return f"含有控制字符 U+{ord(bad.group(0)):04X}"
+    return None
 
 
 def _match_headers(row: list[str], columns: Iterable[Column]) -> dict[str, int]:
@@ -147,6 +216,22 @@ def _duplicate_header_problems(
     return problems
 
 
+def _data_rows(sheet: Sheet, rows: list[list[str]], header: list[str], found) -> None:
+    """The non-empty rows under the header, each mapped field checked (``cell_problem``)."""
+    expected = f"不含控制字符、不超过 {MAX_CELL_CHARS:,} 个字符的文字"
+    for offset, row in enumerate(rows):
+        if not any(row):
+            continue
+        values = {name: (row[i] if i < len(row) else "") for name, i in found.items()}
+        number = sheet.header_row + 1 + offset
+        for name, value in values.items():
+            problem = cell_problem(value) if value else None
+            if problem:
+                column = header[found[name]]
+                sheet.problems.append(InputProblem(sheet.file, number, column, problem, expected))
+        sheet.rows.append((number, values))
+
+
 def read_sheet(path: Path, columns: tuple[Column, ...], label: str | None = None) -> Sheet:
     """Read ``path`` and map its rows onto ``columns``; problems are collected, not raised."""
     label = label or path.name
@@ -175,9 +260,5 @@ def read_sheet(path: Path, columns: tuple[Column, ...], label: str | None = None
     sheet.headers = {name: header[index] for name, index in found.items()}
     if sheet.problems:  # rows of a sheet without its required columns cannot be read sensibly
         return sheet
-    for offset, row in enumerate(cells[header_index + 1 :]):
-        if not any(row):
-            continue
-        values = {name: (row[i] if i < len(row) else "") for name, i in found.items()}
-        sheet.rows.append((sheet.header_row + 1 + offset, values))
+    _data_rows(sheet, cells[header_index + 1 :], header, found)
     return sheet

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from optimizer.domain.model import Campaign, Plan, hhmm
-from optimizer.domain.privacy import display_name
-from optimizer.outputs.files import workbook
+from optimizer.domain.privacy import display_address, display_name
+from optimizer.outputs.files import workbook, write_cell
 from optimizer.outputs.xlsx import Formats, column_widths, setup_a4_landscape
 
 FILENAME = "日路线.xlsx"
@@ -43,7 +43,7 @@ def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object
                     t.id,
                     display_name(t),
                     t.type.zh,
-                    t.address,
+                    display_address(t),
                     window,
                     hhmm(stop.arrive_min),
                     hhmm(stop.depart_min),
@@ -56,7 +56,7 @@ def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object
 def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
     """Write 日路线.xlsx (names masked; no phone numbers)."""
     path = Path(folder) / FILENAME
-    with workbook(path, strings_to_urls=False) as book:  # shared strings: faster
+    with workbook(path) as book:
         _fill(book, campaign, plan)
     return path
 
@@ -73,19 +73,18 @@ def _fill(book, campaign: Campaign, plan: Plan) -> None:
         for j, width in enumerate(widths):
             sheet.set_column(j, j, width)
         sheet.merge_range(0, 0, 0, len(HEADERS) - 1, "", f.title)
-        sheet.write_string(0, 0, title, f.title)
+        write_cell(sheet, 0, 0, title, f.title)
         for j, head in enumerate(HEADERS):
             sheet.write_string(1, j, head, f.header)
-        # Typed writes: the generic ``write`` tests every string against URL and formula
-        # patterns, which costs more than the rest of this workbook.
+        # Typed writes (``write_cell``): the generic ``write`` tests every string against URL
+        # and formula patterns, which costs more than the rest of this workbook.
         styles = [
             f.number if j in NUMBER_COLUMNS else f.text if j == ADDRESS_COLUMN else f.centre
             for j in range(len(HEADERS))
         ]
         for i, row in enumerate(rows, start=2):
             for j, value in enumerate(row):
-                write = sheet.write_number if j in NUMBER_COLUMNS else sheet.write_string
-                write(i, j, value, styles[j])
+                write_cell(sheet, i, j, value, styles[j])
         setup_a4_landscape(sheet, header_row=1, title=title)
     if not rows_by_day:
         book.add_worksheet("无路线").write_string(0, 0, "没有安排路线")

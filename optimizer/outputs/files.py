@@ -6,6 +6,8 @@
   ``= + - @`` (or a tab / carriage return) get a leading ``'``; XLSX cells are written as text
   cells (``write_string``), never through xlsxwriter's guessing ``write``.
 - File and folder names made from ids are slugs: an id is never a path.
+- Files are created like any other (mode 0666 less the umask), except ``private`` ones, which
+  only their owner may read (0600): the spot-check sheet, with its phone numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -25,6 +28,10 @@ from pathlib import Path
 import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The most characters an XLSX cell holds; a longer text is cut, and says so.
+XLSX_CELL_CHARS = 32_767
+#: Temporary files are named ``.<name>.<random>.part`` beside their target.
+PARTIAL = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
 SLUG = re.compile(r"^[\w][\w.\-]{0,63}$")
 # Names Windows refuses for a file or folder, whatever the extension.
 RESERVED = {"con", "prn", "aux", "nul", *(f"{d}{i}" for d in ("com", "lpt") for i in range(10))}
@@ -56,13 +63,21 @@ def inside(folder: Path, path: Path) -> bool:
     return True
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, *, private: bool = False) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed over it when the block succeeds, removed when
-    it fails. Readers see the old file or the new one, never a partial one."""
+    it fails. Readers see the old file or the new one, never a partial one; a kill leaves at
+    most a ``.part`` file, which ``remove_partials`` clears."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
     os.close(fd)
     temp = Path(name)
     try:
@@ -70,13 +85,28 @@ def replacing(path: Path) -> Iterator[Path]:
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, path)
+    except OSError as e:  # name the file we were writing, not its temporary
+        if e.filename in (None, str(temp), temp):
+            raise OSError(e.errno, e.strerror, str(path)) from e
+        raise
     finally:
         if temp.exists():
             temp.unlink()
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    with replacing(path) as temp:
+def remove_partials(folder: Path) -> int:
+    """Remove the temporary files a killed writer left under ``folder`` (only names of the
+    ``replacing`` pattern); returns how many."""
+    count = 0
+    for path in Path(folder).rglob(".*.part"):
+        if PARTIAL.match(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink()
+            count += 1
+    return count
+
+
+def write_bytes(path: Path, data: bytes, *, private: bool = False) -> Path:
+    with replacing(path, private=private) as temp:
         temp.write_bytes(data)
     return Path(path)
 
@@ -109,17 +139,23 @@ def write_csv(
     return write_text(path, buffer.getvalue(), encoding)
 
 
+def xlsx_text(value: object) -> str:
+    """Text that fits an XLSX cell: cut to ``XLSX_CELL_CHARS``, ending in ``…`` when cut."""
+    text = str(value)
+    return text if len(text) <= XLSX_CELL_CHARS else text[: XLSX_CELL_CHARS - 1] + "…"
+
+
 def write_cell(sheet, row: int, col: int, value: object, fmt=None) -> None:
-    """One XLSX cell by its Python type: numbers as numbers, everything else as a text cell
-    (so ``=…`` from the public is shown, not computed)."""
+    """One XLSX cell by its Python type: finite numbers as numbers, everything else as a text
+    cell (so ``=…`` from the public is shown, not computed)."""
     if value is None or value == "":
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         sheet.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, int | float):
+    elif isinstance(value, int | float) and math.isfinite(value):
         sheet.write_number(row, col, value, fmt)
     else:
-        sheet.write_string(row, col, str(value), fmt)
+        sheet.write_string(row, col, xlsx_text(value), fmt)
 
 
 def write_cells(sheet, row: int, values: Iterable[object], fmt=None, first_col: int = 0) -> None:
@@ -148,12 +184,18 @@ def header_text(text: str) -> str:
 
 
 @contextlib.contextmanager
-def workbook(path: Path, **options) -> Iterator[object]:
-    """An xlsxwriter workbook written to a temporary file and renamed into place on success."""
+def workbook(path: Path, *, private: bool = False, **options) -> Iterator[object]:
+    """An xlsxwriter workbook, built in memory and written whole (``write_bytes``) when the
+    block succeeds: a full disk or a read-only folder is a plain ``OSError`` and leaves the
+    previous file.
 
-    with replacing(path) as temp:
-        book = xlsxwriter.Workbook(str(temp), options or None)
-        try:
-            yield book
-        finally:
-            book.close()
+    Every cell goes through ``write_cell`` (or ``write_string``): the workbook is made with
+    ``strings_to_formulas`` off, so not even xlsxwriter's generic ``write`` could make one."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False, **options}
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {**options, "in_memory": True})
+    try:
+        yield book
+    finally:
+        book.close()
+    write_bytes(path, buffer.getvalue(), private=private)

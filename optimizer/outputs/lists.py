@@ -1,8 +1,9 @@
 """The ledger's lists: 附件5 无问题群众清单, 附件6 问题清单, and the city-platform export.
 
 Grouped by village (以总支为单位) and, for problems, by responsibility class and subject.
-Names are masked; no phone numbers. The platform export carries class 2 and 3 items only (the
-ones a city department answers for), in the columns documented in ``PLATFORM_COLUMNS``.
+Names are masked; no phone numbers: free text (诉求内容, addresses) shows any phone or ID-card
+number in it masked (``privacy.mask_free_text``). The platform export carries class 2 and 3
+items only (the ones a city department answers for), in the columns of ``PLATFORM_COLUMNS``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH
 from optimizer.domain.ledger import Request
 from optimizer.domain.model import Campaign
-from optimizer.domain.privacy import display_name
+from optimizer.domain.privacy import display_address, display_name, mask_free_text
 from optimizer.outputs.files import sheet_name, workbook, write_cell, write_cells, write_csv
 from optimizer.outputs.xlsx import Formats, column_widths, row_height, setup_a4_landscape
 
@@ -86,7 +87,7 @@ def no_problem_rows(
             t.id,
             display_name(t),
             t.type.zh,
-            t.address,
+            display_address(t),
             campaign.settings.date_of(visited[t.id][0]).isoformat(),
             cadres[visited[t.id][1]].name,
         ]
@@ -112,11 +113,11 @@ def problem_rows(campaign: Campaign, requests: Iterable[Request]):
                 t.grid,
                 t.id,
                 display_name(t),
-                t.address,
+                display_address(t),
                 RESPONSIBILITY_ZH[r.responsibility],
                 SUBJECT_ZH[r.subject],
-                r.text,
-                r.answering_unit,
+                mask_free_text(r.text),
+                mask_free_text(r.answering_unit),
                 r.due.isoformat(),
                 r.state,
                 cadres[r.cadre_id].name if r.cadre_id in cadres else r.cadre_id,
@@ -138,8 +139,8 @@ def platform_rows(campaign: Campaign, requests: Iterable[Request]):
             r.target_id,
             RESPONSIBILITY_ZH[r.responsibility],
             SUBJECT_ZH[r.subject],
-            r.text,
-            r.answering_unit,
+            mask_free_text(r.text),
+            mask_free_text(r.answering_unit),
             r.due.isoformat(),
             r.state,
             r.cadre_id,
@@ -157,10 +158,12 @@ def write_list(
     wide: dict[int, int],
     *,
     title_row: bool = True,
+    private: bool = False,
 ) -> Path:
     """A printable list in the style of 附件2: title, borders, 仿宋, A4 landscape. Without
-    ``title_row`` the header is the first row (for machine import)."""
-    with workbook(path) as book:
+    ``title_row`` the header is the first row (for machine import); ``private``: readable by
+    its owner only (0600)."""
+    with workbook(path, private=private) as book:
         _fill_list(book, title, headers, rows, wide, title_row)
     return path
 
@@ -174,7 +177,7 @@ def _fill_list(book, title: str, headers, rows, wide, title_row: bool) -> None:
     top = 1 if title_row else 0
     if title_row:
         sheet.merge_range(0, 0, 0, len(headers) - 1, "", f.title)
-        sheet.write_string(0, 0, title, f.title)
+        write_cell(sheet, 0, 0, title, f.title)
         sheet.set_row(0, 32)
     write_cells(sheet, top, headers, f.header)
     for i, row in enumerate(rows, start=top + 1):

@@ -12,6 +12,7 @@ from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH, OutcomeStatus
 from optimizer.domain.errors import ZoufangError
 from optimizer.domain.ledger import CLOSED, Request, SpotCheck
 from optimizer.domain.model import Campaign, Outcome, Plan
+from optimizer.domain.privacy import mask_free_text
 from optimizer.domain.revisits import target_states
 
 PRIORITY_GROUP = "重点人群"
@@ -76,8 +77,8 @@ def _overdue(campaign: Campaign, requests: list[Request], report_date) -> tuple:
             r.id,
             targets[r.target_id].village,
             SUBJECT_ZH[r.subject],
-            r.text,
-            r.answering_unit,
+            mask_free_text(r.text),  # the report goes to a meeting: no phone numbers
+            mask_free_text(r.answering_unit),
             r.due.isoformat(),
             r.state,
         )

@@ -1,9 +1,46 @@
-"""The Typer application and the consoles every command prints to."""
+"""The Typer application and the consoles every command prints to.
+
+Campaign text reaches the terminal (village names, request texts, ids in messages), so the
+consoles never read it as markup (``[/]`` would crash rich, ``[link=…]`` would style it) and
+show control and direction characters as escapes: an ESC sequence from a cell must not drive
+the terminal, an RTL mark must not reorder what a coordinator reads.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+
 import typer
 from rich.console import Console
+
+#: C0 and C1 controls (but newline), DEL, and the Unicode marks that reorder text.
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or direction character shown as an escape (``\\x1b``)."""
+    return UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+
+
+def json_text(data: object) -> str:
+    """JSON for stdout: Chinese as is, direction marks escaped (JSON escapes controls itself)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+class SafeConsole(Console):
+    """A console that prints campaign text as text: no markup, no emoji codes, no
+    highlighting, control characters escaped — in messages, tables and titles alike."""
+
+    def __init__(self, **kwargs):
+        # soft_wrap: a message is one line however long, so a script (or a test) reading
+        # stderr finds it whole; tables still fit the terminal.
+        super().__init__(markup=False, emoji=False, highlight=False, soft_wrap=True, **kwargs)
+
+    def render_str(self, text: str, **kwargs):
+        return super().render_str(printable(text), **kwargs)
+
 
 app = typer.Typer(
     name="zoufang",
@@ -14,5 +51,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = SafeConsole()
+err = SafeConsole(stderr=True)

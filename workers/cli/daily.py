@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,20 +10,46 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from workers.cli.app import app, err, out
+from workers.cli.app import app, err, json_text, out
 from workers.cli.options import CampaignArg, MapsOpt, OutOpt, WorkersOpt, progress_bar
+
+
+def _notice(campaign: Path, out_dir: Path | None = None) -> None:
+    """Say when the output files lag the store (a killed command, a full disk)."""
+    from workers.commands import daily
+
+    notice = daily.outputs_notice(campaign, out_dir)
+    if notice:
+        err.print(notice, style="yellow")
 
 
 @app.command()
 def record(
     campaign: CampaignArg,
     outcomes: Annotated[Path, typer.Argument(metavar="OUTCOMES", help="走访结果文件（CSV/XLSX）")],
+    replace: Annotated[
+        str | None,
+        typer.Option(
+            "--replace",
+            metavar="REASON",
+            help="更正已登记的结果：本文件的行取代同一对象同一天已登记的行（原因记入审计记录）",
+        ),
+    ] = None,
 ) -> None:
-    """登记一天的走访结果；重复登记不会重复计入 / store one day's outcomes (idempotent)."""
+    """登记一天的走访结果；重复登记不会重复计入 / store one day's outcomes (idempotent).
+
+    与已登记结果不同的行（同一对象同一天的另一结果、补充的诉求）会被列出并拒绝（退出码 2），
+    确认是更正时用 --replace 原因。"""
     from workers.commands import daily
 
-    new, rows = daily.record(campaign, outcomes)
-    out.print(f"已登记 {new} 条新结果（文件共 {rows} 条）/ {new} new")
+    if replace is not None and not replace.strip():
+        raise typer.BadParameter("--replace 需要说明原因", param_hint="--replace")
+    new, rows = daily.record(
+        campaign, outcomes, replace=replace and replace.strip(), actor=getpass.getuser()
+    )
+    what = "新的或更正的" if replace else "新"
+    out.print(f"已登记 {new} 条{what}结果（文件共 {rows} 条）/ {new} new")
+    _notice(campaign)
 
 
 @app.command()
@@ -80,8 +105,9 @@ def status(
     from workers.commands import daily
 
     report = daily.status(campaign)
+    _notice(campaign)
     if as_json:
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report) + "\n")
         return
     out.print(
         f"{report['campaign']}：第 {report['plan_version']} 版计划，覆盖率 {report['coverage']:.1%}"
@@ -111,9 +137,41 @@ def override(
 
 
 @app.command()
+def export(
+    campaign: CampaignArg,
+    out_dir: OutOpt = None,
+    maps: MapsOpt = True,
+    workers: WorkersOpt = None,
+) -> None:
+    """由库中数据重新生成全部输出文件（附件2、路线表、日路线、摘要、历史版本、地图、台账清单）/
+    write every output file again from the store."""
+    from workers.commands import daily
+
+    version, written = daily.export(campaign, out_dir, maps=maps, workers=workers)
+    out.print(f"已按第 {version} 版重新生成：{'、'.join(written)}")
+
+
+@app.command()
+def unlock(
+    campaign: CampaignArg,
+    reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")],
+) -> None:
+    """解除本活动的锁定（被中断的 plan/replan 通常会自动解除；记入审计记录）/ remove a lock."""
+    from workers.commands import daily
+
+    held = daily.unlock(campaign, getpass.getuser(), reason)
+    if held is None:
+        out.print("本活动没有锁定，已记录 / the campaign was not locked")
+    else:
+        out.print(f"已解除锁定：{held}（已记入审计记录）")
+
+
+@app.command()
 def worker(
-    processes: Annotated[int, typer.Option(help="进程数")] = 2,
-    threads: Annotated[int, typer.Option(help="每进程线程数（求解占用 GIL，建议 1）")] = 1,
+    processes: Annotated[int, typer.Option(min=1, max=256, help="进程数")] = 2,
+    threads: Annotated[
+        int, typer.Option(min=1, max=64, help="每进程线程数（求解占用 GIL，建议 1）")
+    ] = 1,
 ) -> None:
     """启动 Dramatiq 走访重排工作进程（需设置 ZOUFANG_BROKER）/ start Dramatiq workers."""
     from workers.tasks.config import current

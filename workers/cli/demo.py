@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +23,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子")] = 1,
 ) -> None:
     """演示：样例镇 → 分片与路线 → 模拟一天 → 登记 → 夜间重排 → 进度（无需任何服务器）。"""
+    from optimizer.outputs.files import write_json
     from optimizer.outputs.routes import write_outcomes_csv
     from optimizer.sample import SYNTHETIC_NOTE, generate_sample, write_sample
     from optimizer.sample.field import Field, simulate_day
@@ -40,11 +40,11 @@ def demo(
         shutil.rmtree(campaign_dir)
     write_sample(campaign_dir, generate_sample(town.value, targets, seed))
     (campaign_dir / DEMO_MARKER).write_text("zoufang demo\n", encoding="utf-8")
-    out.print(f"[bold]1. 样例活动[/bold] {campaign_dir}（{SYNTHETIC_NOTE}）")
+    out.print(f"1. 样例活动 {campaign_dir}（{SYNTHETIC_NOTE}）")
     result = plan.plan_campaign(campaign_dir)
     s = result.summary
     out.print(
-        f"[bold]2. 分片与路线[/bold] {s['targets']} 个对象、{s['cadres']} 名人员；负荷最大/平均 "
+        f"2. 分片与路线 {s['targets']} 个对象、{s['cadres']} 名人员；负荷最大/平均 "
         f"{s['workload_max_over_mean']}；最晚第 {max(s['projected_finish_day'].values())} 天完成"
     )
     _, store, campaign_id = open_campaign(campaign_dir)
@@ -52,18 +52,16 @@ def demo(
     day1 = simulate_day(campaign, store.plan(campaign_id, 1), 1, Field(), seed)
     outcomes_file = write_outcomes_csv(campaign_dir / "outcomes-day1.csv", day1)
     new, _ = daily.record(campaign_dir, outcomes_file)
-    out.print(f"[bold]3. 模拟第 1 天并登记[/bold] {new} 条结果（{outcomes_file.name}）")
+    out.print(f"3. 模拟第 1 天并登记 {new} 条结果（{outcomes_file.name}）")
     summary = daily.replan(campaign_dir)
     out.print(
-        f"[bold]4. 夜间重排[/bold] 第 {summary['plan_version']} 版计划，"
+        f"4. 夜间重排 第 {summary['plan_version']} 版计划，"
         f"覆盖率 {summary['coverage']:.1%}，风险人员 {len(summary['at_risk'])} 名"
     )
     status = daily.status(campaign_dir)
-    out.print(f"[bold]5. 进度[/bold] 覆盖率 {status['coverage']:.1%}；按村：")
+    out.print(f"5. 进度 覆盖率 {status['coverage']:.1%}；按村：")
     for village, n in status["by_village"].items():
         out.print(f"   {village}: 已完成 {n['done']}/{n['total']}，未遇待重访 {n['not_home']}")
     outputs = campaign_dir / "out"
     out.print(f"输出 / outputs: {outputs}（附件2、路线表、日路线、地图 maps/overview.html）")
-    (outputs / "demo-status.json").write_text(
-        json.dumps(status, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_json(outputs / "demo-status.json", status)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from workers.cli.app import app, out
 
@@ -51,7 +52,7 @@ def sample(
     out.print(
         f"已写入 {out_dir}: {n_targets} 个走访对象, {n_cadres} 名走访人员（{seconds:.1f} 秒）"
     )
-    out.print(f"[yellow]{SYNTHETIC_NOTE}[/yellow]")
+    out.print(SYNTHETIC_NOTE, style="yellow")
 
 
 def print_census(census, warnings: tuple[str, ...]) -> None:
@@ -88,11 +89,14 @@ def print_census(census, warnings: tuple[str, ...]) -> None:
     out.print(balance)
     colour = "green" if census.load_ratio <= 1 else "red"
     out.print(
-        f"合计需要约 {census.demand_minutes} 分钟，能力 {census.capacity_minutes} 分钟"
-        f"（已扣除重访余量），[{colour}]负荷 {census.load_ratio:.0%}[/{colour}]"
+        Text.assemble(
+            f"合计需要约 {census.demand_minutes} 分钟，能力 {census.capacity_minutes} 分钟"
+            "（已扣除重访余量），",
+            (f"负荷 {census.load_ratio:.0%}", colour),
+        )
     )
     for note in warnings:
-        out.print(f"[yellow]{note}[/yellow]")
+        out.print(note, style="yellow")
 
 
 @app.command()
@@ -103,11 +107,13 @@ def validate(
 ) -> None:
     """检查输入：打印摘要，或列出全部问题（退出码 2）/ check the inputs."""
     from optimizer.inputs import read_campaign
-    from optimizer.reports.census import take_census
-    from optimizer.travel import travel_model
 
     started = time.perf_counter()
     loaded = read_campaign(campaign)
+    # Imported once the inputs are read (scipy, networkx): a refused file is refused fast.
+    from optimizer.reports.census import take_census
+    from optimizer.travel import travel_model
+
     print_census(take_census(loaded), loaded.warnings)
     out.print(
         f"路程模型 / travel model: {travel_model(loaded.settings.travel, campaign).description}"

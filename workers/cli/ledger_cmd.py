@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import sys
 from dataclasses import asdict
 from enum import StrEnum
@@ -14,8 +13,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from workers.cli.app import app, err, out
+from optimizer.domain.privacy import mask_free_text
+from workers.cli.app import app, err, json_text, out
 from workers.cli.options import CampaignArg, MapsOpt, OutOpt, WorkersOpt
+from workers.cli.options import share as share_of
 
 
 class LedgerAction(StrEnum):
@@ -42,8 +43,8 @@ def _ledger_table(rows: list[dict]) -> Table:
             r.due.isoformat(),
             RESPONSIBILITY_ZH[r.responsibility],
             SUBJECT_ZH[r.subject],
-            r.text,
-            r.answering_unit,
+            mask_free_text(r.text),
+            mask_free_text(r.answering_unit),
         )
     return table
 
@@ -72,8 +73,11 @@ def ledger(
     if action is LedgerAction.list:
         rows = ledger_jobs.ledger_rows(campaign, state, klass)
         if as_json:
-            data = [{**asdict(r), "unit": r.answering_unit} for r in rows]
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+            data = [
+                {**asdict(r), "text": mask_free_text(r.text), "unit": r.answering_unit}
+                for r in rows
+            ]
+            sys.stdout.write(json_text(data) + "\n")
             return
         out.print(_ledger_table(rows))
     elif action is LedgerAction.update:
@@ -138,7 +142,7 @@ def report(
 @app.command()
 def spotcheck(
     campaign: CampaignArg,
-    share: Annotated[float, typer.Option(min=0.0, max=1.0, help="每名人员抽查的比例")] = 0.05,
+    share: Annotated[float, typer.Option(callback=share_of, help="每名人员抽查的比例")] = 0.05,
     seed: Annotated[int, typer.Option(help="随机种子（同一种子抽到同一批）")] = 1,
     results: Annotated[
         Path | None, typer.Option("--results", help="登记抽查结果（对象编号、核实结果、备注）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -15,10 +16,35 @@ CampaignArg = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="输出文件夹（默认 CAMPAIGN/out）")]
 SeedOpt = Annotated[int, typer.Option(help="随机种子 / seed")]
+#: Largest values the options accept: a solve of an hour per cadre, 256 processes.
+MAX_TIME_LIMIT_S = 3600.0
+MAX_WORKERS = 256
+
+
+def finite_seconds(value: float) -> float:
+    """A time limit: a finite number of seconds above 0 (click's ranges let NaN through)."""
+    if not math.isfinite(value) or not 0 < value <= MAX_TIME_LIMIT_S:
+        raise typer.BadParameter(f"应为 0 到 {MAX_TIME_LIMIT_S:.0f} 之间的秒数，而不是 {value}")
+    return value
+
+
+def share(value: float) -> float:
+    """A share between 0 and 1 (NaN is neither)."""
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise typer.BadParameter(f"应为 0 到 1 之间的数，而不是 {value}")
+    return value
+
+
 LimitOpt = Annotated[
-    float, typer.Option("--time-limit", help="每名人员的求解秒数 / seconds per cadre")
+    float,
+    typer.Option(
+        "--time-limit", callback=finite_seconds, help="每名人员的求解秒数 / seconds per cadre"
+    ),
 ]
-WorkersOpt = Annotated[int | None, typer.Option(help="并行进程数（默认全部 CPU）")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(min=1, max=MAX_WORKERS, help="并行进程数（默认全部 CPU）"),
+]
 MapsOpt = Annotated[bool, typer.Option("--maps/--no-maps", help="同时生成地图 / also render maps")]
 
 

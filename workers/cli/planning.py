@@ -34,7 +34,6 @@ def plan(
     ] = None,
 ) -> None:
     """分片包干并排出每日路线，写出附件2、路线表与摘要 / assign areas and plan routes."""
-    from optimizer.assign.diagnosis import shortfall_text
     from workers.commands.plan import plan_campaign
 
     bar, advance = progress_bar("排路线 / routing")
@@ -50,9 +49,11 @@ def plan(
             reassign=reassign,
         )
     if not result.feasible:
-        err.print("[bold red]无法在期限内完成走访 / no plan meets the rules[/bold red]")
+        from optimizer.assign.diagnosis import shortfall_text
+
+        err.print("无法在期限内完成走访 / no plan meets the rules", style="bold red")
         for s in result.assignment.shortfalls:
-            err.print(f"  - {shortfall_text(s)}", markup=False)
+            err.print(f"  - {shortfall_text(s)}")
         err.print(f"诊断已写入 {result.out / 'summary.json'}")
         raise typer.Exit(EXIT_INFEASIBLE)
     s = result.summary

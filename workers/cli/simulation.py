@@ -8,15 +8,17 @@ import typer
 from rich.table import Table
 
 from workers.cli.app import app, out
-from workers.cli.options import CampaignArg, WorkersOpt, progress_bar
+from workers.cli.options import CampaignArg, WorkersOpt, progress_bar, share
 
 
 @app.command()
 def simulate(
     campaign: CampaignArg,
-    not_home: Annotated[float, typer.Option("--not-home", min=0, max=1, help="白天未遇概率")] = 0.2,
+    not_home: Annotated[
+        float, typer.Option("--not-home", callback=share, help="白天未遇概率")
+    ] = 0.2,
     absent: Annotated[
-        float, typer.Option("--absent", min=0, max=1, help="人员缺勤（整天无记录）概率")
+        float, typer.Option("--absent", callback=share, help="人员缺勤（整天无记录）概率")
     ] = 0.05,
     seed: Annotated[int, typer.Option(help="随机种子")] = 1,
     workers: WorkersOpt = None,

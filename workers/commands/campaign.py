@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.domain.errors import InvalidInputError
+from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.model import Settings
+from optimizer.inputs.limits import CONTROL
 from optimizer.inputs.settings import read_settings
 from workers.errors import NotPlannedError
 from workers.store import Store
 from workers.tasks.config import current
+
+
+def check_option_text(option: str, text: str | None, limit: int = 10_000) -> None:
+    """Text typed on the command line (a reason, a note, a unit) obeys the rules of a text
+    cell: no control characters, at most ``limit`` characters (the store's column)."""
+    text = text or ""
+    problem = None
+    if len(text) > limit:
+        problem = f"有 {len(text)} 个字符，超过上限 {limit}"
+    elif CONTROL.search(text):
+        problem = "含有控制字符"
+    if problem:
+        raise InvalidInputError([InputProblem(option, None, None, problem, "普通文字")])
 
 
 def default_out(campaign_dir: Path, out: Path | None) -> Path:

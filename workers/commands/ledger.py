@@ -17,7 +17,7 @@ from optimizer.inputs.sheets import Column, read_sheet
 from optimizer.outputs import lists
 from optimizer.outputs.weekly import write_report
 from optimizer.reports.weekly import build_week_report, week_days
-from workers.commands.campaign import default_out, open_campaign
+from workers.commands.campaign import check_option_text, default_out, open_campaign
 
 LEDGER_DIR = "ledger"
 
@@ -29,26 +29,37 @@ def ledger_rows(
     return store.requests(campaign_id, state, responsibility)
 
 
+#: Lengths of the ledger's columns (``workers/store/schema``): longer text is refused.
+UNIT_CHARS, ACTOR_CHARS, NOTE_CHARS = 200, 100, 10_000
+
+
 def ledger_update(
     campaign_dir: Path, request_id: int, to: str, actor: str, note: str, unit: str | None
 ):
+    check_option_text("--unit", unit, UNIT_CHARS)
+    check_option_text("--by", actor, ACTOR_CHARS)
+    check_option_text("--note", note, NOTE_CHARS)
     _, store, campaign_id = open_campaign(campaign_dir)
     return store.update_request(campaign_id, request_id, to, actor, note, unit)
 
 
 def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
     """附件5, 附件6 and the city-platform export of class 2 and 3 items."""
-    settings, store, campaign_id = open_campaign(campaign_dir)
+    _, store, campaign_id = open_campaign(campaign_dir)
+    return write_lists(store, campaign_id, default_out(campaign_dir, out) / LEDGER_DIR)
+
+
+def write_lists(store, campaign_id: int, folder: Path) -> list[Path]:
+    """附件5, 附件6 and the platform export, from the store, into ``folder``."""
     campaign = store.load_campaign(campaign_id)
-    folder = default_out(campaign_dir, out) / LEDGER_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    requests = ledger_rows(campaign_dir)
+    requests = store.requests(campaign_id)
     visited: dict[str, tuple[int, str]] = {}
     for o in store.outcomes(campaign_id):
         if o.status is OutcomeStatus.VISITED and o.target_id not in visited:
             visited[o.target_id] = (o.day, o.cadre_id)
     with_requests = {r.target_id for r in requests}
-    name = settings.name
+    name = campaign.settings.name
     return [
         lists.write_list(
             folder / lists.NO_PROBLEM_FILE,
@@ -66,6 +77,22 @@ def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
         ),
         *lists.write_platform(folder, lists.platform_rows(campaign, requests)),
     ]
+
+
+def write_ledger_files(store, campaign_id: int, out: Path) -> list[str]:
+    """For ``zoufang export``: the lists once anything was recorded, and the spot-check
+    sheet once a sample was drawn; returns what was written."""
+    written = []
+    if store.last_outcome_day(campaign_id):
+        write_lists(store, campaign_id, out / LEDGER_DIR)
+        written.append("ledger/（附件5、附件6、市平台转办事项）")
+    checks = store.spotchecks(campaign_id)
+    if checks:
+        campaign = store.load_campaign(campaign_id)
+        states = target_states(campaign, store.outcomes(campaign_id))
+        _write_spotcheck_sheet(campaign, checks, states, out)
+        written.append("ledger/电话抽查清单.xlsx")
+    return written
 
 
 def sample_spotchecks(
@@ -134,6 +161,7 @@ def _write_spotcheck_sheet(campaign, checks: list[SpotCheck], states, out: Path)
         headers,
         rows,
         {5: 28},
+        private=True,  # the one list with phone numbers: for the checkers only
     )
 
 

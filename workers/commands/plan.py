@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optimizer.assign.solve import assign_areas
 from optimizer.domain import defaults
 from optimizer.domain.model import Assignment, Campaign, Plan
 from optimizer.domain.pairing import require_reassign_reason
 from optimizer.inputs import read_campaign
-from optimizer.outputs.attachment2 import write_attachment2
-from optimizer.outputs.day_routes import write_day_routes
 from optimizer.outputs.files import write_json
-from optimizer.outputs.routes import write_assignment_csv
-from optimizer.replan import plan_routes
-from optimizer.reports.summary import infeasible_summary, plan_summary
 from workers.commands.campaign import campaign_store, default_out
-from workers.commands.exports import export_version
-from workers.commands.maps import render_maps
+from workers.commands.exports import (
+    export_version,
+    output_error,
+    write_assignment_files,
+    write_summary,
+)
 from workers.store import Store
+from workers.tasks.lease import campaign_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,23 +37,20 @@ class PlanResult:
 
 
 def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress):
-    """Routes for every cadre from ``today`` on (0 before any outcome), as a new version."""
-    outcomes = store.outcomes(campaign_id)
+    """Routes for every cadre from ``today`` on (0 before any outcome)."""
+    from optimizer.replan import plan_routes
+
     today = store.last_outcome_day(campaign_id)
     plan = plan_routes(
         campaign,
         assignment,
-        outcomes=outcomes,
+        outcomes=store.outcomes(campaign_id),
         today=today,
         time_limit_s=time_limit_s,
         workers=workers,
         progress=progress,
     )
-    version = store.create_version(
-        campaign_id, today, None, [a.cadre_id for a in assignment.areas], []
-    )
-    store.save_cadre_plans(campaign_id, version, list(plan.cadre_plans))
-    return Plan(version, plan.cadre_plans, after_day=today)
+    return Plan(0, plan.cadre_plans, after_day=today)
 
 
 def plan_campaign(
@@ -71,33 +68,57 @@ def plan_campaign(
     """Assign areas, plan every cadre's routes, publish; exit-3 cases write only summary.json.
 
     A published assignment is locked (一访到底): planning again needs ``reassign`` — the
-    reason, which is recorded.
+    reason, which is recorded. The campaign's lock is held throughout; the assignment, its
+    routes and the campaign's snapshot are published in one transaction, and the files are
+    written after it (``exports``): a plan killed at any point leaves nothing or a published
+    plan whose files ``zoufang export`` writes.
     """
     started = time.perf_counter()
     campaign = read_campaign(campaign_dir)
+    # The solvers are imported once the inputs are read: a refused file is refused fast.
+    from optimizer.assign.solve import assign_areas
+    from optimizer.reports.summary import infeasible_summary, plan_summary
+
     out = default_out(campaign_dir, out)
     store = store or campaign_store(campaign_dir)
-    campaign_id = store.ensure_campaign(campaign)
-    require_reassign_reason(store.is_published(campaign_id), reassign)
-    assignment = assign_areas(campaign, seed=seed)
-    if not assignment.feasible:
-        out.mkdir(parents=True, exist_ok=True)
-        summary = infeasible_summary(campaign, assignment)
-        write_json(out / "summary.json", summary)
-        return PlanResult(campaign, assignment, None, summary, out)
-    store.publish_assignment(campaign_id, assignment, reassign)
-    plan = _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress)
-    summary = plan_summary(campaign, assignment, plan, solve_seconds=time.perf_counter() - started)
-    store.publish_version(campaign_id, plan.version, summary)
-    out.mkdir(parents=True, exist_ok=True)
-    finish_dates = {
-        cp.cadre_id: campaign.settings.date_of(cp.finish_day) if cp.finish_day else None
-        for cp in plan.cadre_plans
-    }
-    write_assignment_csv(out, assignment)
-    write_attachment2(out, campaign, assignment, finish_dates)
-    write_day_routes(out, campaign, plan)
-    export_version(store, campaign_id, plan.version, out, plan)
-    if maps:
-        render_maps(store, campaign_id, plan.version, out)
+    campaign_id = store.campaign_id_for(campaign)
+    with campaign_lock(store, campaign_id, "plan"):
+        require_reassign_reason(store.is_published(campaign_id), reassign)
+        assignment = assign_areas(campaign, seed=seed)
+        if not assignment.feasible:
+            out.mkdir(parents=True, exist_ok=True)
+            summary = infeasible_summary(campaign, assignment)
+            write_json(out / "summary.json", summary)
+            return PlanResult(campaign, assignment, None, summary, out)
+        draft = _first_routes(
+            store, campaign_id, campaign, assignment, time_limit_s, workers, progress
+        )
+
+        def summary_of(version: int) -> dict:
+            plan = replace(draft, version=version)
+            return plan_summary(
+                campaign, assignment, plan, solve_seconds=time.perf_counter() - started
+            )
+
+        version = store.publish_plan(
+            campaign_id,
+            campaign,
+            assignment,
+            reassign,
+            draft.after_day,
+            list(draft.cadre_plans),
+            summary_of,
+        )
+        plan = replace(draft, version=version)
+        summary = json.loads(store.version_info(campaign_id, version).summary)
+        try:
+            write_assignment_files(store, campaign_id, out)
+            export_version(store, campaign_id, version, out, plan)
+            if maps:
+                from workers.commands.maps import render_maps  # folium: only when drawing
+
+                render_maps(store, campaign_id, version, out, workers=workers)
+            write_summary(store, campaign_id, version, out)
+        except OSError as e:
+            raise output_error(e, version) from e
     return PlanResult(campaign, assignment, plan, summary, out)

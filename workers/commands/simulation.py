@@ -86,7 +86,10 @@ def simulate_campaign(
             )
             static_outcomes += simulate_day(campaign, static, day, field, seed)
             job = steps.begin(store, campaign_id, day, owner=uuid.uuid4().hex)
-            steps.run_local(store, job, replan_time_limit_s, workers)
+            try:
+                steps.run_local(store, job, replan_time_limit_s, workers)
+            finally:
+                store.release_lock(campaign_id, job.owner)
             states = target_states(campaign, store.outcomes(campaign_id))
             days.append(
                 DayFigures(

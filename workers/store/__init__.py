@@ -11,7 +11,8 @@ store between machines. Writes a retried message may repeat are keyed: a cadre's
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,20 +25,42 @@ from workers.store.assignment import AssignmentRepository
 from workers.store.field import FieldRepository
 from workers.store.field_reads import FieldReadRepository
 from workers.store.ledger import LedgerRepository
+from workers.store.locks import LockRepository
 from workers.store.outcomes import OutcomeRepository
 from workers.store.plans import PlanRepository
-from workers.store.reading import PlanReadRepository
+from workers.store.publish import PublishRepository
+from workers.store.reading import PlanReadRepository, VersionReadRepository
 from workers.store.records import now
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
 
 
 def default_url(campaign_dir: str | Path, db_url: str | None = None) -> str:
-    """``db_url`` (``ZOUFANG_DB``) if set, else a SQLite file under ``CAMPAIGN/.zoufang/``."""
+    """``db_url`` (``ZOUFANG_DB``) if set, else a SQLite file under ``CAMPAIGN/.zoufang/``
+    (a folder only its owner may enter: 0700)."""
     if db_url:
         return db_url
     folder = Path(campaign_dir).resolve() / ".zoufang"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):  # another user's store: theirs to keep
+        os.chmod(folder, 0o700)
     return f"sqlite:///{folder / 'zoufang.db'}"
+
+
+def private_sqlite_file(database: str | None) -> None:
+    """Make a SQLite store readable by its owner only (0600), before SQLite opens it: SQLite
+    gives its -wal and -shm files the database file's own mode. Existing files (of older
+    versions, made 0644) are narrowed too."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if part.stat().st_mode & 0o077:
+                os.chmod(part, 0o600)
 
 
 def campaign_key(campaign) -> str:
@@ -60,9 +83,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class Store(
     AssignmentRepository,
     PlanRepository,
+    PublishRepository,
     PlanReadRepository,
+    VersionReadRepository,
     OutcomeRepository,
     LedgerRepository,
+    LockRepository,
     AccessRepository,  # the field app: links, logins, sessions
     FieldRepository,  # the field app: phones' attempts and syncs
     FieldReadRepository,  # the field app: what it reads, scheduled re-plans
@@ -84,6 +110,7 @@ class Store(
         # makes thousands of short queries and a ping doubles their round trips.
         self.engine = create_engine(url, future=True, pool_recycle=1800, **options)
         if self.engine.dialect.name == "sqlite":
+            private_sqlite_file(self.engine.url.database)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         t.metadata.create_all(self.engine)
         with self.engine.begin() as db:  # indexes added since a store was first created
@@ -116,32 +143,42 @@ class Store(
 
     def ensure_campaign(self, campaign) -> int:
         """The campaign's id; its snapshot (settings, targets, cadres) refreshed when changed."""
-        text = dump_campaign(campaign)
-        digest = snapshot_hash(text)
-        key = campaign_key(campaign)
+        campaign_id = self.campaign_id_for(campaign)
         with self.engine.begin() as db:
-            row = db.execute(
-                select(t.campaigns.c.id, t.campaigns.c.snapshot_hash).where(
-                    t.campaigns.c.key == key
-                )
-            ).first()
-            if row is None:
-                values = dict(
-                    key=key,
-                    name=campaign.settings.name,
-                    folder=campaign.folder,
-                    snapshot=text,
-                    snapshot_hash=digest,
-                    created_at=now(),
-                )
+            self.refresh_snapshot(db, campaign_id, campaign)
+        return campaign_id
+
+    def campaign_id_for(self, campaign) -> int:
+        """The campaign's id, stored with its snapshot if it is new. An existing campaign's
+        snapshot is left as it is: it changes only with a published plan
+        (``publish_plan``), never by a plan that is refused or fails."""
+        found = self.find_campaign(campaign)
+        if found is not None:
+            return found
+        text = dump_campaign(campaign)
+        values = dict(
+            key=campaign_key(campaign),
+            name=campaign.settings.name,
+            folder=campaign.folder,
+            snapshot=text,
+            snapshot_hash=snapshot_hash(text),
+            created_at=now(),
+        )
+        try:
+            with self.engine.begin() as db:
                 return db.execute(t.campaigns.insert().values(**values)).inserted_primary_key[0]
-            if row.snapshot_hash != digest:
-                db.execute(
-                    t.campaigns.update()
-                    .where(t.campaigns.c.id == row.id)
-                    .values(snapshot=text, snapshot_hash=digest, folder=campaign.folder)
-                )
-            return row.id
+        except IntegrityError:  # another command stored it first
+            return self.find_campaign(campaign)
+
+    def refresh_snapshot(self, db, campaign_id: int, campaign) -> None:
+        """Store the campaign's snapshot, in the caller's transaction (a write, always: the
+        transaction takes its write lock here)."""
+        text = dump_campaign(campaign)
+        db.execute(
+            t.campaigns.update()
+            .where(t.campaigns.c.id == campaign_id)
+            .values(snapshot=text, snapshot_hash=snapshot_hash(text), folder=campaign.folder)
+        )
 
     def find_campaign(self, campaign) -> int | None:
         return self.find_campaign_key(campaign.settings)
@@ -155,8 +192,10 @@ class Store(
     def load_campaign(self, campaign_id: int, digest: str | None = None):
         """The stored campaign (cached per process while its snapshot is unchanged);
         ``digest``: the snapshot's hash when the caller has just read it."""
-        if digest is not None and (self.url, campaign_id, digest) in Store._cache:
-            return Store._cache[(self.url, campaign_id, digest)]
+        if digest is not None:
+            known = Store._cache.get((self.url, campaign_id, digest))
+            if known is not None:
+                return known
         with self.engine.connect() as db:
             digest = db.execute(
                 select(t.campaigns.c.snapshot_hash).where(t.campaigns.c.id == campaign_id)
@@ -173,42 +212,3 @@ class Store(
                 kept = {k: v for k, v in Store._cache.items() if k[:2] != cache_key[:2]}
                 Store._cache = {**kept, cache_key: hit}
         return hit
-
-    def acquire_lock(self, campaign_id: int, owner: str, ttl_s: int = 1800) -> bool:
-        """Take the campaign's re-plan lock; False if someone else holds a live one."""
-        with self.engine.begin() as db:
-            row = db.execute(
-                select(t.locks).where(t.locks.c.campaign_id == campaign_id).with_for_update()
-            ).first()
-            expires = now() + dt.timedelta(seconds=ttl_s)
-            if row is None:
-                try:
-                    with db.begin_nested():
-                        db.execute(
-                            t.locks.insert().values(
-                                campaign_id=campaign_id, owner=owner, expires_at=expires
-                            )
-                        )
-                except IntegrityError:  # another process inserted it first
-                    return False
-                return True
-            if row.owner != owner and row.expires_at > now():
-                return False
-            db.execute(
-                t.locks.update()
-                .where(t.locks.c.campaign_id == campaign_id)
-                .values(owner=owner, expires_at=expires)
-            )
-            return True
-
-    def lock_owner(self, campaign_id: int) -> str | None:
-        with self.engine.connect() as db:
-            row = db.execute(select(t.locks).where(t.locks.c.campaign_id == campaign_id)).first()
-        return row.owner if row and row.expires_at > now() else None
-
-    def release_lock(self, campaign_id: int, owner: str | None = None) -> None:
-        with self.engine.begin() as db:
-            query = t.locks.delete().where(t.locks.c.campaign_id == campaign_id)
-            if owner:
-                query = query.where(t.locks.c.owner == owner)
-            db.execute(query)

@@ -1,34 +1,52 @@
-"""Outcomes: append-only, keyed by (target, day, status, time); requests (诉求) come with them."""
+"""Outcomes: keyed by (target, day, status, time); requests (诉求) come with them.
+
+Recording is all or nothing (one transaction). A file that changes what is recorded for a
+(target, day) needs ``replace`` (``workers.store.corrections``, ``optimizer.domain.recording``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import func, select, tuple_
 
-from optimizer.domain.codes import OutcomeStatus
 from optimizer.domain.ledger import REGISTERED
-from optimizer.domain.model import Outcome, RequestCategory
+from optimizer.domain.model import Outcome
+from optimizer.domain.recording import compare
+from workers.errors import RecordConflict
+from workers.store import corrections
 from workers.store import schema as t
-from workers.store.records import now
+from workers.store.records import now, outcome_of
 
 
-def _row_outcome(r) -> Outcome:
-    category = None
-    if r["category"]:
-        responsibility, subject = r["category"].split("-")
-        category = RequestCategory(int(responsibility), int(subject))
-    return Outcome(
-        target_id=r["target_id"],
-        day=r["day"],
-        status=OutcomeStatus(r["status"]),
-        time_min=None if r["time_key"] < 0 else r["time_key"],
-        cadre_id=r["cadre_id"],
-        category=category,
-        request=r["request"] or "",
-        satisfied=r["satisfied"],
+def _as_stored(o: Outcome, owner: dict[str, str]) -> Outcome:
+    """The outcome as the store records it: by the target's own cadre (a return visit: by the
+    cadre who took the request), so that the same fact compares equal."""
+    return dataclasses.replace(
+        o, cadre_id=o.cadre_id if o.satisfied is not None else owner[o.target_id]
     )
+
+
+def _key(o: Outcome) -> tuple:
+    return (o.target_id, o.day, o.status.value, -1 if o.time_min is None else o.time_min)
+
+
+def _row(campaign_id: int, o: Outcome, batch: str, stamp) -> dict:
+    return {
+        "campaign_id": campaign_id,
+        "target_id": o.target_id,
+        "day": o.day,
+        "status": o.status.value,
+        "time_key": -1 if o.time_min is None else o.time_min,
+        "cadre_id": o.cadre_id,
+        "category": str(o.category) if o.category else None,
+        "request": o.request or None,
+        "satisfied": o.satisfied,
+        "batch": batch,
+        "recorded_at": stamp,
+    }
 
 
 class OutcomeRepository:
@@ -41,64 +59,87 @@ class OutcomeRepository:
         owner: dict[str, str],
         batch: str,
         due: dt.date,
+        *,
+        replace: str | None = None,
+        actor: str = "",
     ) -> int:
-        """Store outcomes not stored before (the same row twice adds nothing); returns how many
-        were new. ``owner`` maps target → its cadre; requests open in the ledger as 登记."""
-        items = list(items)
-        keys = [
-            (o.target_id, o.day, o.status.value, -1 if o.time_min is None else o.time_min)
-            for o in items
-        ]
+        """Store a file's outcomes; returns how many rows were new or corrected.
+
+        The same row twice adds nothing. A row that says something else about a (target,
+        day) already recorded raises ``RecordConflict`` (nothing stored) unless ``replace``
+        gives the reason for the correction: the file's rows then stand for those pairs
+        (``corrections``), with an audit record. ``owner`` maps target → its cadre; requests
+        open in the ledger as 登记."""
+        items = [_as_stored(o, owner) for o in items]
         with self.engine.begin() as db:
-            existing = set()
-            targets = sorted({k[0] for k in keys})
-            for i in range(0, len(targets), 500):
-                existing |= set(
-                    db.execute(
-                        select(
-                            t.outcomes.c.target_id,
-                            t.outcomes.c.day,
-                            t.outcomes.c.status,
-                            t.outcomes.c.time_key,
-                        ).where(
-                            (t.outcomes.c.campaign_id == campaign_id)
-                            & t.outcomes.c.target_id.in_(targets[i : i + 500])
-                        )
-                    ).all()
-                )
-            fresh = [
-                (k, o) for k, o in dict(zip(keys, items, strict=True)).items() if k not in existing
-            ]
-            if not fresh:
-                return 0
-            stamp = now()
+            # A write first: SQLite takes its write lock now, PostgreSQL locks the campaign's
+            # row, so two files of the same day are compared one after the other.
             db.execute(
-                t.outcomes.insert(),
-                [
-                    {
-                        "campaign_id": campaign_id,
-                        "target_id": o.target_id,
-                        "day": o.day,
-                        "status": o.status.value,
-                        "time_key": k[3],
-                        # a return visit is made by the cadre who took the request
-                        "cadre_id": o.cadre_id if o.satisfied is not None else owner[o.target_id],
-                        "category": str(o.category) if o.category else None,
-                        "request": o.request or None,
-                        "satisfied": o.satisfied,
-                        "batch": batch,
-                        "recorded_at": stamp,
-                    }
-                    for k, o in fresh
-                ],
+                t.campaigns.update()
+                .where(t.campaigns.c.id == campaign_id)
+                .values(snapshot_hash=t.campaigns.c.snapshot_hash)
             )
-            self._open_requests(db, campaign_id, [k for k, o in fresh if o.category], due, stamp)
+            stored = self.outcomes_in(db, campaign_id, {o.target_id for o in items})
+            new, changes = compare(stored, items)
+            stamp = now()
+            corrected = self._correct(db, campaign_id, changes, replace, actor, batch, stamp)
+            fresh = [items[i] for i in new]
+            if fresh:
+                db.execute(t.outcomes.insert(), [_row(campaign_id, o, batch, stamp) for o in fresh])
+            keys = [_key(o) for o in fresh if o.category] + corrected
+            self._open_requests(db, campaign_id, keys, due, stamp)
             # Only fresh rows move the ledger: recording a file again must not re-apply an
             # old "not satisfied" to a request resolved since.
             self._apply_return_visits(
-                db, campaign_id, [o for _, o in fresh if o.satisfied is not None]
+                db, campaign_id, [o for o in fresh if o.satisfied is not None]
             )
-        return len(fresh)
+        return len(fresh) + sum(len(c.incoming) for c in changes)
+
+    def _correct(self, db, campaign_id, changes, replace, actor, batch, stamp) -> list[tuple]:
+        """Apply ``--replace`` to the changes (or refuse them); returns request keys to open."""
+        if not changes:
+            return []
+        if not replace:
+            raise RecordConflict(changes)
+        plans, refusals = [], {}
+        for i, change in enumerate(changes):
+            rows = corrections.stored_rows(db, campaign_id, change)
+            pairs, leftover, unmatched = corrections.pair_rows(rows, list(change.incoming))
+            why = corrections.refusal(change, pairs, leftover)
+            if why:
+                refusals[i] = why
+            plans.append((pairs, leftover, unmatched))
+        if refusals:
+            raise RecordConflict(changes, refusals)
+        to_open = []
+        for pairs, leftover, unmatched in plans:
+            corrections.apply(db, campaign_id, pairs, leftover, batch, stamp)
+            to_open += corrections.follow_requests(db, pairs, actor or "record", stamp)
+            if unmatched:
+                db.execute(
+                    t.outcomes.insert(), [_row(campaign_id, o, batch, stamp) for o in unmatched]
+                )
+                to_open += [_key(o) for o in unmatched if o.category]
+        detail = [{"target_id": c.target_id, "day": c.day, "change": c.describe()} for c in changes]
+        self.add_audit(db, campaign_id, "record --replace", actor or "record", replace, detail)
+        return to_open
+
+    def outcomes_in(self, db, campaign_id: int, target_ids) -> list[Outcome]:
+        """The stored outcomes of some targets, read in the caller's transaction."""
+        ids = sorted(target_ids)
+        rows = []
+        for i in range(0, len(ids), 500):
+            rows += (
+                db.execute(
+                    select(t.outcomes).where(
+                        (t.outcomes.c.campaign_id == campaign_id)
+                        & t.outcomes.c.target_id.in_(ids[i : i + 500])
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [outcome_of(r) for r in rows]
 
     def _open_requests(self, db, campaign_id: int, keys, due: dt.date, stamp) -> None:
         if not keys:
@@ -164,7 +205,7 @@ class OutcomeRepository:
                         .all()
                     )
                 rows.sort(key=lambda r: r["id"])
-        return [_row_outcome(r) for r in rows]
+        return [outcome_of(r) for r in rows]
 
     def area_outcomes(self, campaign_id: int, cadre_id: str, db=None) -> list[Outcome]:
         """Outcomes of the targets now in ``cadre_id``'s area, in recording order (one query
@@ -180,7 +221,7 @@ class OutcomeRepository:
         if db is None:
             with self.engine.connect() as db:
                 return self.area_outcomes(campaign_id, cadre_id, db)
-        return [_row_outcome(r) for r in db.execute(query).mappings()]
+        return [outcome_of(r) for r in db.execute(query).mappings()]
 
     def last_outcome_day(self, campaign_id: int) -> int:
         with self.engine.connect() as db:

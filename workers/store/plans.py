@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from optimizer.domain.model import CadrePlan
 from workers.store import schema as t
 from workers.store.reading import routes_of
-from workers.store.records import BUILDING, PUBLISHED, CadreJob, VersionInfo, now
+from workers.store.records import ABANDONED, BUILDING, PUBLISHED, CadreJob, VersionInfo, now
 
 
 def _copy_rows(db, table, rows: list[dict]) -> None:
@@ -111,6 +111,16 @@ class PlanRepository:
     ) -> int:
         """A new version in state 'building': carried cadres' stops copied from ``base``."""
         with self.engine.begin() as db:
+            # Older versions still building are abandoned (their late completion publishes
+            # nothing); written first, so SQLite takes the write lock before reading.
+            db.execute(
+                t.plan_versions.update()
+                .where(
+                    (t.plan_versions.c.campaign_id == campaign_id)
+                    & (t.plan_versions.c.status == BUILDING)
+                )
+                .values(status=ABANDONED)
+            )
             latest = db.execute(
                 select(func.max(t.plan_versions.c.version)).where(
                     t.plan_versions.c.campaign_id == campaign_id

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from optimizer.domain.model import CadrePlan, DayRoute, Plan, Stop, Unscheduled
 from workers.store import schema as t
+from workers.store.records import PUBLISHED
 
 
 class PlanReadRepository:
@@ -97,3 +98,19 @@ def _cadre_plans(rows, results) -> tuple[CadrePlan, ...]:
         )
         for r in sorted(results, key=lambda r: r["cadre_id"])
     )
+
+
+class VersionReadRepository:
+    engine: object
+
+    def published_versions(self, campaign_id: int) -> list[tuple[int, int | None]]:
+        """(version, base version) of every published version, oldest first; a version
+        without a base was made by ``plan`` (it holds the assignment's first routes)."""
+        v = t.plan_versions.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(v.version, v.base_version)
+                .where((v.campaign_id == campaign_id) & (v.status == PUBLISHED))
+                .order_by(v.version)
+            ).all()
+        return [(r.version, r.base_version) for r in rows]

@@ -6,10 +6,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from optimizer.domain.model import DayRoute, Outcome
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.model import DayRoute, Outcome, RequestCategory
 
 BUILDING = "building"
 PUBLISHED = "published"
+ABANDONED = "abandoned"  # a newer version started before this one was complete
+
+
+def outcome_of(r) -> Outcome:
+    """An outcome from its row of the ``outcomes`` table."""
+    category = None
+    if r["category"]:
+        responsibility, subject = r["category"].split("-")
+        category = RequestCategory(int(responsibility), int(subject))
+    return Outcome(
+        target_id=r["target_id"],
+        day=r["day"],
+        status=OutcomeStatus(r["status"]),
+        time_min=None if r["time_key"] < 0 else r["time_key"],
+        cadre_id=r["cadre_id"],
+        category=category,
+        request=r["request"] or "",
+        satisfied=r["satisfied"],
+    )
 
 
 def now() -> dt.datetime:
@@ -24,7 +44,7 @@ class VersionInfo:
     version: int
     after_day: int
     base_version: int | None
-    status: str  # building | published
+    status: str  # building | published | abandoned
     created_at: dt.datetime
     published_at: dt.datetime | None
     summary: str | None  # summary.json text, once published

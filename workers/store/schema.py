@@ -63,7 +63,7 @@ plan_versions = Table(
     Column("version", Integer, primary_key=True),
     Column("after_day", Integer, nullable=False),
     Column("base_version", Integer),
-    Column("status", String(20), nullable=False),  # building | published
+    Column("status", String(20), nullable=False),  # building | published | abandoned
     Column("created_at", DateTime, nullable=False),
     Column("published_at", DateTime),
     Column("summary", Text),
@@ -141,13 +141,29 @@ overrides = Table(  # the audit log of the one way a target changes cadre
     Column("at", DateTime, nullable=False),
 )
 
-locks = Table(  # one re-plan of a campaign at a time
-    "locks",
+campaign_locks = Table(  # one plan or re-plan of a campaign at a time; a lease, renewed
+    "campaign_locks",
     metadata,
     Column("campaign_id", Integer, primary_key=True),
-    Column("owner", String(100), nullable=False),
-    Column("version", Integer),
+    Column("token", String(64), nullable=False),  # the holder's own random token
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("pid_start", String(32), nullable=False),  # the process's start time (pid reuse)
+    Column("purpose", String(20), nullable=False),  # plan | replan
+    Column("acquired_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+)
+
+audit = Table(  # coordinators' overrides of the system: unlock, record --replace, …
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: what was changed
+    Column("at", DateTime, nullable=False),
 )
 
 requests = Table(  # 诉求: the ledger (states and events in ``request_events``)

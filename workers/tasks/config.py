@@ -11,6 +11,7 @@
 | ``ZOUFANG_STALL_S`` | re-send a night's missing messages after this many idle seconds | 30 |
 | ``ZOUFANG_HEARTBEAT_MS`` | a worker silent this long is presumed dead | 20000 |
 | ``ZOUFANG_MAINTENANCE_CHANCE`` | per million broker commands, a requeue pass | 20000 |
+| ``ZOUFANG_WORKER_WAIT_S`` | a re-plan through Redis waits this long for a live worker | 15 |
 
 Code below the command line never reads the environment: it is handed these values.
 """
@@ -62,6 +63,7 @@ class Config:
     stall_s: float = 30.0
     heartbeat_ms: int = 20_000
     maintenance_chance: int = 20_000
+    worker_wait_s: float = 15.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -79,6 +81,7 @@ class Config:
             stall_s=_number(env, "ZOUFANG_STALL_S", 30.0, 0.1),
             heartbeat_ms=_number(env, "ZOUFANG_HEARTBEAT_MS", 20_000, 100, int),
             maintenance_chance=_number(env, "ZOUFANG_MAINTENANCE_CHANCE", 20_000, 0, int),
+            worker_wait_s=_number(env, "ZOUFANG_WORKER_WAIT_S", 15.0, 0.0),
         )
 
 

@@ -8,6 +8,7 @@ actors itself, from its own configuration (the database included).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ import dramatiq
 
 from workers.store import Store
 from workers.tasks.actors import declare
-from workers.tasks.broker import make_broker
+from workers.tasks.broker import BEAT_S, beat, gone, make_broker, worker_id
 from workers.tasks.config import Config
 
 IDLE_POLL_MS = 100
@@ -37,12 +38,25 @@ def _serve(threads: int, parent: int) -> None:
     _warm_up(config)
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=IDLE_POLL_MS)
     worker.start()
+    me = worker_id()
     # Stop on a signal, or when the parent is gone (killed without passing the signal on):
-    # an orphaned worker would go on taking messages nobody started it for.
-    while not stop.wait(1.0) and os.getppid() == parent:
-        pass
+    # an orphaned worker would go on taking messages nobody started it for. Meanwhile beat,
+    # so coordinators know someone will answer.
+    while os.getppid() == parent:
+        _beat(broker, me)
+        if stop.wait(BEAT_S):
+            break
+    with contextlib.suppress(Exception):
+        gone(broker.client, me)
     worker.stop()
     broker.close()
+
+
+def _beat(broker, me: str) -> None:
+    try:
+        beat(broker.client, me)
+    except Exception:  # Redis restarting: Dramatiq's consumer waits it out, and so do we
+        logging.getLogger(__name__).warning("could not beat in Redis", exc_info=False)
 
 
 def _warm_up(config: Config) -> None:

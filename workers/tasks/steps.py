@@ -20,9 +20,10 @@ from optimizer.reports.status import campaign_progress
 from optimizer.reports.summary import FIGURE_KEYS, plan_summary
 from optimizer.route.parallel import solve_cadre
 from optimizer.travel import travel_model
-from workers.errors import ConcurrentReplanError
+from workers.errors import CampaignLockedError
 from workers.store import Store
 from workers.store.records import VersionInfo
+from workers.tasks.lease import locked_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +39,14 @@ class Job:
 def begin(
     store: Store, campaign_id: int, today: int | None = None, owner: str | None = None
 ) -> Job:
-    """Lock the campaign and open the next version: changed cadres to solve, the rest carried."""
+    """Lock the campaign and open the next version: changed cadres to solve, the rest carried.
+
+    ``owner``: the token of the lock the caller holds already (``lease.campaign_lock``), which
+    this renews; without one a new lock is taken, which the caller releases
+    (``store.release_lock(campaign_id, job.owner)``)."""
     owner = owner or uuid.uuid4().hex
-    if not store.acquire_lock(campaign_id, owner):
-        raise ConcurrentReplanError(
-            f"本活动另一次重排正在进行（{store.lock_owner(campaign_id)}）"
-            " / another re-plan is running"
-        )
+    if not store.acquire_lock(campaign_id, owner, "replan"):
+        raise CampaignLockedError(locked_message(store, campaign_id))
     try:
         current = store.current_version(campaign_id)
         if current is None:
@@ -112,9 +114,8 @@ def finish(store: Store, campaign_id: int, version: int) -> bool:
         progress=progress,
         figures=_unchanged_figures(store, campaign_id, info),
     )
-    published = store.publish_version(campaign_id, version, summary)
-    store.release_lock(campaign_id)
-    return published
+    # The lock stays with whoever took it (the coordinator, which still writes the files).
+    return store.publish_version(campaign_id, version, summary)
 
 
 def _unchanged_figures(store: Store, campaign_id: int, info: VersionInfo) -> dict | None:

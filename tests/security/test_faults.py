@@ -1,0 +1,237 @@
+"""Interrupted commands never wedge a campaign, and ``export`` brings every file back.
+
+``plan``, ``replan`` and ``record`` are SIGKILLed at named points (``killpoint``); output
+folders are made full or read-only (a real tmpfs); after each, the store is consistent, the
+next command is not blocked by a dead lock, and ``zoufang export`` writes every file again.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.helpers import write_folder
+from tests.security.checks import planned_routes, run_in_process
+from tests.security.faults import (
+    assert_consistent,
+    assert_files_match_store,
+    counts,
+    killed,
+    remount,
+    store_of,
+    tmpfs,
+    versions,
+    zoufang,
+)
+
+PLAN = ("--time-limit", "0.05", "--workers", "1")
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch):
+    """In-process commands read no ZOUFANG_DB / ZOUFANG_BROKER of the test runner."""
+    from workers.tasks.config import current
+
+    for name in ("ZOUFANG_DB", "ZOUFANG_BROKER"):
+        monkeypatch.delenv(name, raising=False)
+    current.cache_clear()
+    yield
+    current.cache_clear()
+
+
+def z(town, *args: str):
+    """A follow-up command, in this process (fast)."""
+    return run_in_process(town.parent, *args)
+
+
+def _record_day1(town, tmp_path):
+    rows = [r for r in planned_routes(town / "out") if r["day"] == "1"]
+    path = tmp_path / "day1.csv"
+    lines = ["target_id,day,status,time,category,request"]
+    for i, r in enumerate(rows):
+        status = "not_home" if i % 2 else "visited"
+        lines.append(f"{r['target_id']},1,{status},{r['arrive']},2-1,路灯不亮 请回电13912345678")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    """A planned town with day 1 recorded: copied for each replan test."""
+    from workers.tasks.config import current
+
+    root = tmp_path_factory.mktemp("recorded")
+    town = write_folder(root / "town")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("ZOUFANG_DB", "ZOUFANG_BROKER"):
+            mp.delenv(name, raising=False)
+        current.cache_clear()
+        assert z(town, "plan", str(town), *PLAN).code == 0
+        assert z(town, "record", str(town), str(_record_day1(town, root))).code == 0
+        current.cache_clear()
+    return town
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "optimizer.replan:plan_routes",  # routing: nothing stored yet
+        "workers.store.publish:PublishRepository._insert_routes",  # inside the transaction
+        "workers.commands.exports:write_assignment_files",  # published, no file yet
+        "os:replace@3",  # between two files
+        "workers.commands.maps:render_overview_file",  # drawing the maps
+    ],
+)
+def test_plan_killed_leaves_nothing_or_a_published_plan(tmp_path, point):
+    """A killed plan leaves no half-published campaign and no lock that blocks: either plan
+    runs again as if for the first time, or the plan is published and export writes it."""
+    target, _, nth = point.partition("@")
+    town = write_folder(tmp_path / "town")
+    killed(target, int(nth or 1), "plan", str(town), *PLAN)
+    store = store_of(town)
+    assert_consistent(store)
+    if counts(store)["publications"] == 0:
+        assert z(town, "plan", str(town), *PLAN).code == 0  # not "published", not "locked"
+    else:
+        again = z(town, "plan", str(town), *PLAN)
+        assert again.code == 1 and "--reassign" in again.err  # published: locked, as it must be
+        assert "lag" in z(town, "status", str(town)).err or point.startswith("os")
+        assert z(town, "export", str(town), "--workers", "1").code == 0
+    assert_files_match_store(store, town / "out")
+    assert counts(store)["locks"] == 0
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "workers.tasks.steps:run_local",  # version building, lock held
+        "workers.store.plans:PlanRepository.publish_version",  # solved, not published
+        "workers.commands.daily:export_version",  # published, files of the last version
+        "os:replace@2",  # between two files
+    ],
+)
+def test_replan_killed_never_holds_the_campaign(tmp_path, recorded, point):
+    """A killed replan's lock does not outlive it: the next replan runs at once and publishes
+    one new version; the files are brought back by export (or the next replan)."""
+    target, _, nth = point.partition("@")
+    town = tmp_path / "town"
+    shutil.copytree(recorded, town)
+    killed(target, int(nth or 1), "replan", str(town), "--workers", "1")
+    store = store_of(town)
+    assert_consistent(store)
+    published = [v for v, s, _ in versions(store) if s == "published"]
+    if published[-1] == 2:  # killed after publishing: the files lag, and commands say so
+        assert "zoufang export" in z(town, "status", str(town)).err
+        assert z(town, "export", str(town), "--workers", "1").code == 0
+        assert_files_match_store(store, town / "out")
+    result = z(town, "replan", str(town), "--workers", "1")
+    assert result.code == 0, result.err
+    states = versions(store)
+    assert [v for v, s, _ in states if s == "published"] == [*published, states[-1][0]]
+    assert all(s in ("published", "abandoned") for _, s, _ in states)
+    assert_files_match_store(store, town / "out")
+    assert counts(store)["locks"] == 0
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "workers.store.outcomes:OutcomeRepository.outcomes_in",  # the write lock taken
+        "workers.store.outcomes:OutcomeRepository._open_requests",  # rows inserted
+        "workers.store.ledger:LedgerRepository._apply_return_visits",  # last step before commit
+    ],
+)
+def test_record_killed_is_all_or_nothing(tmp_path, point):
+    """A killed record stores nothing (one transaction); the same file then stores all."""
+    town = write_folder(tmp_path / "town")
+    assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
+    day1 = _record_day1(town, tmp_path)
+    killed(point, 1, "record", str(town), str(day1))
+    store = store_of(town)
+    assert counts(store)["outcomes"] == 0 and counts(store)["requests"] == 0
+    assert z(town, "record", str(town), str(day1)).code == 0
+    assert counts(store)["outcomes"] == len(day1.read_text().splitlines()) - 1
+
+
+def _whole(out) -> None:
+    """No half-written file: every file complete, no temporary left."""
+    for path in out.rglob("*"):
+        assert not path.name.endswith(".part"), path
+        if path.is_file():
+            assert path.stat().st_size > 0, path
+
+
+def test_full_output_folder(tmp_path):
+    """A full disk during plan: exit 1 saying to run export, the plan published, no partial
+    file; with room again, export writes every file."""
+    town = write_folder(tmp_path / "town")
+    with tmpfs(town / "out", "16k") as out:
+        result = z(town, "plan", str(town), *PLAN)
+        assert result.code == 1, result.err
+        assert "zoufang export" in result.err and "No space left" in result.err
+        store = store_of(town)
+        assert_consistent(store)
+        assert store.current_version(1) == (1, 0)
+        _whole(out)
+        remount(out, "size=20m")
+        assert z(town, "export", str(town), "--workers", "1").code == 0
+        assert_files_match_store(store, out)
+
+
+def test_read_only_output_folder(tmp_path):
+    """A read-only output folder during replan: exit 1, the new version stored, the old files
+    untouched and said to lag; writable again, export writes the new version."""
+    town = write_folder(tmp_path / "town")
+    with tmpfs(town / "out", "20m") as out:
+        assert z(town, "plan", str(town), *PLAN).code == 0
+        assert z(town, "record", str(town), str(_record_day1(town, tmp_path))).code == 0
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        remount(out, "ro")
+        try:
+            result = z(town, "replan", str(town), "--workers", "1")
+            assert result.code == 1 and "zoufang export" in result.err, result.err
+            assert "Read-only file system" in result.err
+            assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+            status = z(town, "status", str(town))
+            assert status.code == 0 and "输出文件是第 1 版，库中当前为第 2 版" in status.err
+        finally:
+            remount(out, "rw")
+        store = store_of(town)
+        assert_consistent(store)
+        assert z(town, "export", str(town), "--workers", "1").code == 0
+        assert_files_match_store(store, out)
+        assert "zoufang export" not in z(town, "status", str(town)).err
+
+
+def test_replan_rewrites_the_day_sheets(tmp_path, recorded):
+    """After a replan, 日路线.xlsx lists exactly the stops of routes.csv (the current
+    version), and summary.json names that version."""
+    import openpyxl
+
+    town = tmp_path / "town"
+    shutil.copytree(recorded, town)
+    assert z(town, "replan", str(town), "--workers", "1").code == 0
+    routes = planned_routes(town / "out")
+    assert {r["plan_version"] for r in routes} == {"2"}
+    book = openpyxl.load_workbook(town / "out" / "日路线.xlsx")
+    listed = sorted(
+        (int(sheet.title.split("天")[0].removeprefix("第")), row[2])
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if row[2]
+    )
+    assert listed == sorted((int(r["day"]), r["target_id"]) for r in routes)
+
+
+def test_a_database_error_is_one_masked_line(tmp_path):
+    """A broken store: exit 1 with the database's one-line reason, no traceback, no SQL."""
+    town = write_folder(tmp_path / "town")
+    assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
+    (town / ".zoufang" / "zoufang.db").write_bytes(b"not a database 13812345678" * 100)
+    for name in ("zoufang.db-wal", "zoufang.db-shm"):
+        (town / ".zoufang" / name).unlink(missing_ok=True)
+    result = zoufang("status", str(town))
+    assert result.returncode == 1 and "数据库错误" in result.stderr
+    assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
+    assert "13812345678" not in result.stderr
