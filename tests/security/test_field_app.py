@@ -1,0 +1,170 @@
+"""The field app's endpoints get the same corpus: nothing runs, nothing leaks, nothing breaks.
+
+A town whose every free-text field is a payload, planned with its first day today (China), is
+served by the real app. A cadre's phone sends each payload as a request text and in every
+other field of an outcome row; the API answers each row (never a server error), stores what
+is valid verbatim and refuses the rest. The cadre page and the coordinator's board then show
+the payloads escaped, and in a real browser no dialog fires on either page; no Jinja marker
+appears anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.helpers import service_or_skip
+from tests.security import corpus
+from tests.workers.web.conftest import PASSWORD, board_client, path_of, read_links
+from workers.commands import plan
+from workers.commands.campaign import open_campaign
+from workers.web import create_app, links
+from workers.web.config import WebConfig, china_now
+
+CHROMIUM = "/usr/bin/chromium"
+# What a payload looks like when it was not escaped for its context (HTML, attribute, script).
+RAW = ("<script>alert(", "<img src=x", '" onmouseover="alert', "';alert('js')")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The corpus town planned for today, links issued, a coordinator, and the app."""
+    folder = corpus.payload_town(tmp_path_factory.mktemp("fieldcorpus") / "town")
+    toml = (folder / "campaign.toml").read_text(encoding="utf-8")
+    today = china_now().date().isoformat()
+    (folder / "campaign.toml").write_text(
+        re.sub(r"start_date = \S+", f"start_date = {today}", toml), encoding="utf-8"
+    )
+    plan.plan_campaign(folder, time_limit_s=0.05, workers=1, maps=False)
+    links.issue_links(folder, "http://testserver")
+    links.set_coordinator(folder, "王主任", PASSWORD)
+    return folder, create_app(WebConfig(folder, schedule=False))
+
+
+def cadre_with_stops(app, folder: Path) -> tuple[TestClient, str, list[dict]]:
+    for cadre_id, url in read_links(folder).items():
+        client = TestClient(app)
+        assert client.get(path_of(url), follow_redirects=False).status_code == 303
+        stops = client.get("/api/me/route?day=1").json()["stops"]
+        if len(stops) >= 3:
+            return client, cadre_id, stops
+    raise AssertionError("no cadre has three stops on day 1")
+
+
+def test_payloads_through_the_api_and_pages(served):
+    """Each payload as a request text is stored verbatim or refused with a reason (the
+    10 k one is too long); payloads in the other fields are refused; pages escape all."""
+    folder, app = served
+    client, _, stops = cadre_with_stops(app, folder)
+    payloads = [p for p in corpus.ALL if p != corpus.COMMENT] + [corpus.COMMENT]
+    rows = [
+        {
+            "attempt_id": f"corpus-{i:03d}",
+            "target_id": stops[i % len(stops)]["target_id"],
+            "day": 1,
+            "status": "visited",
+            "time": "10:00",
+            "category": "1-1",
+            "request": p,
+        }
+        for i, p in enumerate(payloads)
+    ]
+    other = stops[0]["target_id"]
+    for i, p in enumerate(corpus.SHORT):  # the same payloads in every other field
+        for field in ("target_id", "status", "time", "category", "day"):
+            rows.append(
+                {
+                    "attempt_id": f"field-{field}-{i:03d}",
+                    "target_id": other,
+                    "day": 1,
+                    "status": "not_home",
+                    "time": "11:00",
+                    field: p,
+                }
+            )
+    answer = client.post("/api/me/outcomes", json=rows)
+    assert answer.status_code == 200
+    results = {r["attempt_id"]: r for r in answer.json()}
+    assert len(results) == len(rows)
+    for row in rows[: len(payloads)]:
+        result = results[row["attempt_id"]]
+        if len(row["request"]) > 2000:
+            assert result["result"] == "rejected" and result["reason"]
+        else:
+            assert result["result"] in ("accepted", "duplicate"), result
+    for row in rows[len(payloads) :]:
+        assert results[row["attempt_id"]]["result"] == "rejected"
+    _, store, campaign_id = open_campaign(folder)
+    texts = {r.text for r in store.requests(campaign_id)}
+    assert corpus.HTML in texts and corpus.JINJA_BARE in texts and corpus.BACKTICK in texts
+    cadre_page = client.get("/m").text
+    board = board_client(app).get("/board").text
+    for page in (cadre_page, board):
+        shown = [
+            (raw, page[max(0, page.find(raw) - 200) : page.find(raw) + 60])
+            for raw in RAW
+            if raw in page
+        ]
+        assert not shown
+    assert "&lt;script&gt;" in board
+    assert not list(folder.parent.rglob("zfmarker*")) and not Path("zfmarker").exists()
+
+
+@pytest.mark.browser
+def test_no_dialog_fires_on_the_cadre_page_or_the_board(served, tmp_path):
+    """Chromium opens the cadre page and the board over the stored payloads: no dialog."""
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        service_or_skip("chromium", "Debian's chromium is not installed")
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from tests.workers.web.test_browser import free_port
+
+    folder, app = served
+    test_payloads_through_the_api_and_pages(served)  # the payloads are stored
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            context.route(  # tiles and CDNs: nothing leaves the machine
+                re.compile(r"^https?://(?!127\.0\.0\.1).*"), lambda route: route.abort()
+            )
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.set_content("<script>alert('control')</script>")  # the check can fail
+            assert dialogs == ["control"]
+            dialogs.clear()
+            url = read_links(folder)[next(iter(read_links(folder)))]
+            page.goto(url.replace("http://testserver", base), wait_until="networkidle")
+            page.mouse.move(10, 10)
+            page.goto(f"{base}/login")
+            page.fill("input[name=name]", "王主任")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            for element in page.locator("td, li, a").all()[:200]:
+                element.hover(timeout=2000)
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert dialogs == []
