@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, func, select
 
 from optimizer.sample import generate_sample, write_sample
-from workers import jobs
+from workers.commands.campaign import open_campaign
+from workers.commands.plan import plan_campaign
 from workers.store import Store, schema
 from workers.store.field import field_attempts
 from workers.web import links
@@ -85,8 +86,8 @@ def drop_database(admin: str, name: str) -> None:
 def build_town(folder: Path, targets: int, cadres: int, rows: int):
     """A sample town planned on the store; ``cadres`` cadres with ``rows`` planned stops each."""
     write_sample(folder, generate_sample("chaihudian", targets, seed=5))
-    jobs.plan_campaign(folder, time_limit_s=0.05, maps=False)
-    _, store, campaign_id = jobs.open_campaign(folder)
+    plan_campaign(folder, time_limit_s=0.05, maps=False)
+    _, store, campaign_id = open_campaign(folder)
     plan = store.plan(campaign_id, 1)
     stops: dict[str, list[tuple[str, int]]] = {}
     for route in plan.routes:
@@ -345,7 +346,7 @@ def main() -> None:
             os.environ.pop("ZOUFANG_DB")
             small = Path(tmp) / "small"
             write_sample(small, generate_sample("huangtun", 2000, seed=4))
-            jobs.plan_campaign(small, time_limit_s=0.05, maps=False)
+            plan_campaign(small, time_limit_s=0.05, maps=False)
             links.issue_links(small, "http://127.0.0.1")
             print("(b) the cadre page (busiest first cadre of a 2,000-target town, day 1)")
             page_benchmark(small, free_port(), runs=3)
