@@ -38,6 +38,7 @@ from workers.commands.campaign import open_campaign
 from workers.commands.plan import plan_campaign
 from workers.store import Store, schema
 from workers.store.field import field_attempts
+from workers.tasks.config import current
 from workers.web import links
 
 SERVE_LOG = Path(tempfile.gettempdir()) / "zoufang-field-serve.log"
@@ -327,6 +328,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "town"
             os.environ["ZOUFANG_DB"] = url
+            current.cache_clear()  # this process stands for `zoufang` run with it set
             started = time.perf_counter()
             store, _, chosen = build_town(folder, args.targets, args.cadres, args.rows)
             store.engine.dispose()
@@ -344,6 +346,7 @@ def main() -> None:
                     f"{m['resend_p95_ms']:.0f} ms, added {m['resend_added']:.0f}"
                 )
             os.environ.pop("ZOUFANG_DB")
+            current.cache_clear()
             small = Path(tmp) / "small"
             write_sample(small, generate_sample("huangtun", 2000, seed=4))
             plan_campaign(small, time_limit_s=0.05, maps=False)

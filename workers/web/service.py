@@ -7,6 +7,7 @@ another cadre is rejected (一访到底) and nothing of that row is stored.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from dataclasses import dataclass
@@ -56,6 +57,17 @@ class Sync:
     agent: str = ""
 
 
+def settle_heap() -> None:
+    """Collect once, then move every object alive now out of the garbage collector's sight.
+
+    A server holds a whole campaign (tens of thousands of targets) for hours; each full
+    collection would walk it again, and a burst of syncs triggers many. Measured, 300 phones
+    of 20 outcomes on PostgreSQL: 0.69–1.17 s of checking and writing before, 0.36 s after.
+    Called when the campaign held changes (a new snapshot), not per request."""
+    gc.collect()
+    gc.freeze()
+
+
 class FieldService:
     """One campaign's field app over one store (shared by every request of the process)."""
 
@@ -71,11 +83,16 @@ class FieldService:
         self.campaign_id = campaign_id
         self.key = self.store.web_key()
         self._held = None
+        self._frozen = None  # the campaign object the heap was last settled with
         self._recording_campaign()  # parsed once at start, not by the first burst of syncs
         self.tiles = get_tiles(settings.maps.tiles, current().tianditu_key)
 
     def campaign(self):
-        return self.store.load_campaign(self.campaign_id)
+        campaign = self.store.load_campaign(self.campaign_id)
+        if campaign is not self._frozen:
+            self._frozen = campaign
+            settle_heap()
+        return campaign
 
     def current_version(self) -> int:
         return self.store.current_version(self.campaign_id)[0]
