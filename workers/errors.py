@@ -11,3 +11,22 @@ class ConcurrentReplanError(ZoufangError):
 
 class NotPlannedError(ZoufangError):
     """The campaign has no published plan yet."""
+
+
+class RestoreRefused(ZoufangError):
+    """A roll-back that would break the published pairing, or to a version never published
+    (nothing was changed)."""
+
+
+class ReplanHeld(ZoufangError):
+    """The re-plan guard stopped a version that would drop scheduled work for many cadres;
+    it is kept, unpublished, until ``--force``. Carries the version and the findings."""
+
+    def __init__(self, message: str, version: int, guard: dict):
+        super().__init__(message)
+        self.version = version
+        self.guard = guard
+
+
+class SampleFolderInUse(ZoufangError):
+    """``zoufang sample`` was asked to write over a campaign folder (nothing was written)."""

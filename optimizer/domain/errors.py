@@ -54,7 +54,7 @@ class InvalidInputError(ZoufangError):
         return self.problems[0].column if self.problems else None
 
     def report(self) -> str:
-        head = f"输入有误，共 {len(self.problems)} 处 / {len(self.problems)} problem(s) found:"
+        head = f"输入有误，共 {len(self.problems)} 处："
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

@@ -100,10 +100,10 @@ def _maps(r: _Reader) -> MapOptions:
     if tiles not in ("amap", "tianditu", "osm"):
         r.problem("maps.tiles", f"未知的底图「{tiles}」", "amap、tianditu 或 osm")
         tiles = "amap"
-    offline = table.get("offline", False)
+    offline = table.get("offline", True)
     if not isinstance(offline, bool):
         r.problem("maps.offline", f"「{offline}」不是 true/false", "true 或 false")
-        offline = False
+        offline = True
     return MapOptions(tiles, offline)
 
 
@@ -153,6 +153,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         policy=_policy(r),
         close_date=_date(r, data.get("ledger", {}), "ledger.close_date", required=False),
         maps=_maps(r),
+        town=str(data.get("town", "")).strip(),
     )
     if r.problems:
         return None, r.problems

@@ -39,6 +39,7 @@ def cadre_days(
     was recorded, and the area still holds exactly the targets the plan covers. Such a cadre
     keeps tomorrow's route as announced (no re-solve).
     """
+    outcomes = [o for o in outcomes if not o.return_visit]  # 回访 are off the campaign clock
     states = target_states(campaign, outcomes, planned_times(plan.routes))
     routes: dict[str, list[DayRoute]] = defaultdict(list)
     for r in plan.routes:

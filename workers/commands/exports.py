@@ -1,4 +1,5 @@
-"""Files of a published version: routes.csv (current), history/routes-vNNN.csv, summary.json."""
+"""Files of a published version: routes.csv (current), history/routes-vNNN.csv, summary.json
+and the day sheets (日路线.xlsx)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ import shutil
 from pathlib import Path
 
 from optimizer.domain.model import Plan
+from optimizer.outputs.day_routes import write_day_routes
 from optimizer.outputs.files import write_json
 from optimizer.outputs.routes import write_routes_csv
 from workers.store import Store
 
 
 def _move_current_to_history(out: Path, version: int) -> None:
-    """The routes.csv being replaced becomes history/routes-vNNN.csv (cheaper than rebuilding)."""
+    """The routes.csv being replaced becomes history/routes-vNNN.csv (cheaper than rebuilding);
+    a later version being rolled back goes there too."""
     current = out / "routes.csv"
     if not current.exists():
         return
     with current.open(encoding="utf-8") as f:
         row = next(csv.DictReader(f), None)
-    if row and row["plan_version"].isdigit() and int(row["plan_version"]) < version:
+    if row and row["plan_version"].isdigit() and int(row["plan_version"]) != version:
         target = out / "history" / f"routes-v{int(row['plan_version']):03d}.csv"
         if not target.exists():
             shutil.move(current, target)
@@ -40,7 +43,9 @@ def export_version(
         info = store.version_info(campaign_id, older)
         if not path.exists() and info and info.published:
             write_routes_csv(path, campaign, store.plan(campaign_id, older))
-    write_routes_csv(out / "routes.csv", campaign, plan or store.plan(campaign_id, version))
+    plan = plan or store.plan(campaign_id, version)
+    write_routes_csv(out / "routes.csv", campaign, plan)
+    write_day_routes(out, campaign, plan)
     summary = json.loads(store.version_info(campaign_id, version).summary)
     write_json(out / "summary.json", summary)
     return summary

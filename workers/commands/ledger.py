@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.domain.codes import OutcomeStatus
-from optimizer.domain.errors import InputProblem, InvalidInputError
-from optimizer.domain.ledger import Request, SpotCheck
+from optimizer.domain.errors import InputProblem, InvalidInputError, LedgerError
+from optimizer.domain.ledger import SPOT_RESULTS, Request, SpotCheck
 from optimizer.domain.privacy import display_name
 from optimizer.domain.revisits import target_states
+from optimizer.inputs.cells import CellError, parse_category
 from optimizer.inputs.sheets import Column, read_sheet
 from optimizer.outputs import lists
 from optimizer.outputs.weekly import write_report
@@ -30,10 +31,23 @@ def ledger_rows(
 
 
 def ledger_update(
-    campaign_dir: Path, request_id: int, to: str, actor: str, note: str, unit: str | None
+    campaign_dir: Path,
+    request_id: int,
+    to: str | None,
+    actor: str,
+    note: str,
+    unit: str | None,
+    category: str | None = None,
 ):
+    """Move a request and/or classify it (``category``: R-S or the Chinese names)."""
     _, store, campaign_id = open_campaign(campaign_dir)
-    return store.update_request(campaign_id, request_id, to, actor, note, unit)
+    parsed = None
+    if category:
+        try:
+            parsed = parse_category(category)
+        except CellError as e:
+            raise LedgerError(f"{e.message}（应为 {e.expected}）") from None
+    return store.update_request(campaign_id, request_id, to, actor, note, unit, parsed)
 
 
 def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
@@ -62,7 +76,7 @@ def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
             f"{name} 问题清单（附件6）",
             lists.PROBLEM_HEADERS,
             lists.problem_rows(campaign, requests),
-            {5: 26, 8: 36},
+            {5: 26, 8: 36, 12: 36},
         ),
         *lists.write_platform(folder, lists.platform_rows(campaign, requests)),
     ]
@@ -110,7 +124,7 @@ def _write_spotcheck_sheet(campaign, checks: list[SpotCheck], states, out: Path)
                 t.address,
                 t.phone,
                 campaign.settings.date_of(visit.day).isoformat() if visit else "",
-                c.result or "",
+                SPOT_RESULTS.get(c.result or "", ""),
                 c.note,
             ]
         )
@@ -144,11 +158,17 @@ RESULT_WORDS = {
     "not_confirmed": "not_confirmed",
     "不属实": "not_confirmed",
     "否": "not_confirmed",
+    # The phone was not answered: the check is still to do, the visit stands.
+    "no_answer": "no_answer",
+    "未接通": "no_answer",
+    "无人接听": "no_answer",
+    "关机": "no_answer",
 }
 
 
-def record_spotchecks(campaign_dir: Path, results_file: Path) -> int:
-    """Store phone-check results (对象编号, 核实结果 属实/不属实, 备注); returns how many."""
+def record_spotchecks(campaign_dir: Path, results_file: Path, actor: str = "") -> int:
+    """Store phone-check results (对象编号, 核实结果 属实/不属实/未接通, 备注); returns how
+    many. 不属实 reopens the visit: the next re-plan has the target's own cadre visit again."""
 
     _, store, campaign_id = open_campaign(campaign_dir)
     columns = (
@@ -177,14 +197,14 @@ def record_spotchecks(campaign_dir: Path, results_file: Path) -> int:
                     row,
                     sheet.headers["result"],
                     f"无法识别「{values['result']}」",
-                    "属实/不属实",
+                    "属实/不属实/未接通",
                 )
             )
         elif result:
             rows.append((values["target_id"], result, values.get("note", "")))
     if problems:
         raise InvalidInputError(problems)
-    return sum(store.record_spotcheck(campaign_id, t, r, n) for t, r, n in rows)
+    return sum(store.record_spotcheck(campaign_id, t, r, n, actor) for t, r, n in rows)
 
 
 def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple[Path, Path]:

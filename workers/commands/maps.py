@@ -11,9 +11,11 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from maps import get_tiles, render_day_map, render_overview, to_html
+from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
 from maps.tiles import Tiles
+from optimizer.domain.model import MapOptions
 from optimizer.domain.revisits import planned_times, target_states
+from optimizer.inputs.settings import read_settings
 from optimizer.outputs.files import file_slug, inside, write_text
 from optimizer.route.parallel import default_workers
 from optimizer.travel import GreatCircleTravel, travel_model
@@ -109,6 +111,25 @@ def render_overview_file(
     return write_text(Path(out) / "maps" / "overview.html", to_html(m, offline, assets))
 
 
+def map_options(campaign_dir: Path) -> MapOptions:
+    """The ``[maps]`` table of the campaign's own ``campaign.toml`` as it is now (tiles and
+    offline are how maps are drawn, not part of the plan, so they need no re-plan)."""
+    settings, _ = read_settings(Path(campaign_dir))
+    return settings.maps if settings else MapOptions()
+
+
+def maps_offline(campaign_dir: Path) -> bool:
+    return map_options(campaign_dir).offline
+
+
+def ensure_offline_assets(offline: bool) -> None:
+    """Offline maps inline Leaflet: fetched once, at first use, from the npm registry
+    (sha512 checked); a clear refusal when it cannot be fetched."""
+    if offline:
+        config = current()
+        fetch_assets(config.npm_registry, config.assets_dir)
+
+
 def render_maps(
     store: Store,
     campaign_id: int,
@@ -125,6 +146,7 @@ def render_maps(
     config = current()
     source = get_tiles(tiles or campaign.settings.maps.tiles, config.tianditu_key)
     offline = campaign.settings.maps.offline if offline is None else offline
+    ensure_offline_assets(offline)
     if cadre_ids is None:
         cadre_ids = [c.id for c in campaign.cadres]
     workers = workers or default_workers()

@@ -12,14 +12,13 @@ from optimizer.domain.model import Assignment, Campaign, Plan
 from optimizer.domain.pairing import require_reassign_reason
 from optimizer.inputs import read_campaign
 from optimizer.outputs.attachment2 import write_attachment2
-from optimizer.outputs.day_routes import write_day_routes
 from optimizer.outputs.files import write_json
 from optimizer.outputs.routes import write_assignment_csv
 from optimizer.replan import plan_routes
 from optimizer.reports.summary import infeasible_summary, plan_summary
 from workers.commands.campaign import campaign_store, default_out
 from workers.commands.exports import export_version
-from workers.commands.maps import render_maps
+from workers.commands.maps import maps_offline, render_maps
 from workers.store import Store
 
 
@@ -39,7 +38,7 @@ class PlanResult:
 def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress):
     """Routes for every cadre from ``today`` on (0 before any outcome), as a new version."""
     outcomes = store.outcomes(campaign_id)
-    today = store.last_outcome_day(campaign_id)
+    today = store.last_night(campaign_id)
     plan = plan_routes(
         campaign,
         assignment,
@@ -96,8 +95,7 @@ def plan_campaign(
     }
     write_assignment_csv(out, assignment)
     write_attachment2(out, campaign, assignment, finish_dates)
-    write_day_routes(out, campaign, plan)
     export_version(store, campaign_id, plan.version, out, plan)
     if maps:
-        render_maps(store, campaign_id, plan.version, out)
+        render_maps(store, campaign_id, plan.version, out, offline=maps_offline(campaign_dir))
     return PlanResult(campaign, assignment, plan, summary, out)

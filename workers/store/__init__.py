@@ -26,6 +26,8 @@ from workers.store.plans import PlanRepository
 from workers.store.reading import PlanReadRepository
 from workers.store.records import now
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
+from workers.store.spotchecks import SpotCheckRepository
+from workers.store.versions import VersionRepository
 
 
 def default_url(campaign_dir: str | Path, db_url: str | None = None) -> str:
@@ -55,7 +57,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Store(
-    AssignmentRepository, PlanRepository, PlanReadRepository, OutcomeRepository, LedgerRepository
+    AssignmentRepository,
+    PlanRepository,
+    PlanReadRepository,
+    VersionRepository,
+    OutcomeRepository,
+    LedgerRepository,
+    SpotCheckRepository,
 ):
     """One database; every method opens its own short transaction."""
 

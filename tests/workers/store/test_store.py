@@ -59,7 +59,7 @@ def test_outcomes_recorded_once(stored):
         ("T1", OutcomeStatus.VISITED, 600),
         ("T2", OutcomeStatus.NOT_HOME, None),
     ]
-    assert back[0].category == RequestCategory(1, 2) and store.last_outcome_day(campaign_id) == 1
+    assert back[0].category == RequestCategory(1, 2) and store.last_night(campaign_id) == 1
 
 
 def _plan(cadre_id: str, targets: list[str]) -> CadrePlan:
