@@ -47,10 +47,19 @@ def main(argv: list[str] | None = None) -> None:
         simulation,
     )
     from workers.cli.app import app, err
+    from workers.cli.usage import usage_error_types, usage_error_zh
 
     t = text.t
+    chinese = text.lang() == "zh"
     try:
-        app(args=args, prog_name="zoufang")
+        # Chinese usage errors are written here; English ones by Click, as it always does.
+        code = app(args=args, prog_name="zoufang", standalone_mode=not chinese)
+    except usage_error_types() as e:
+        if _is_no_args_help(e):
+            err.print(e.format_message(), markup=False)
+        else:
+            err.print(usage_error_zh(e), markup=False)
+        sys.exit(e.exit_code)
     except InvalidInputError as e:
         err.print(e.report(), markup=False)
         sys.exit(EXIT_BAD_INPUT)
@@ -60,3 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     except ZoufangError as e:
         err.print(t(f"未完成：{e}", f"refused: {e}"), markup=False)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_no_args_help(error) -> bool:
+    """``zoufang`` alone: Click shows the help (its message is the help text)."""
+    return type(error).__name__ == "NoArgsIsHelpError"

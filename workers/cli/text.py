@@ -2,14 +2,14 @@
 
 Every text the command line prints or shows as help goes through ``t(zh, en)``. The language
 is chosen once, before the commands are declared (``set_lang``), so help texts follow it.
-Click's and Typer's own words (usage errors, "Missing argument", panel titles) are put in
-Chinese here too: a township office reads the whole message, not half of it. Messages about
-the campaign's data (an input problem, a ledger refusal) are Chinese in every language.
+Click's and Typer's own words (panel titles, the help option, "Usage:"; usage errors in
+``usage``) are put in Chinese too: a township office reads the whole message, not half of it.
+Messages about the campaign's data (an input problem, a ledger refusal) are Chinese in every
+language.
 """
 
 from __future__ import annotations
 
-import gettext
 import importlib
 
 LANGS = ("zh", "en")
@@ -32,50 +32,8 @@ def t(zh: str, en: str) -> str:
     return en if _lang == "en" else zh
 
 
-#: Click's message ids (its gettext catalogue) in Chinese. Placeholders stay as Click fills
-#: them; an id not listed stays as Click says it.
-CLICK_ZH = {
-    "Usage:": "用法：",
-    "Options": "选项",
-    "Commands": "命令",
-    "Show this message and exit.": "显示本帮助并退出",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing {param_type}": "缺少{param_type}",
-    "Missing command.": "缺少命令",
-    "Invalid value: {message}": "值无效：{message}",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
-    "No such option: {name}": "没有选项 {name}",
-    "No such option {name!r}.": "没有选项 {name!r}",
-    "No such command {name!r}.": "没有命令 {name!r}",
-    "Try '{command} {option}' for help.": "用「{command} {option}」查看帮助",
-    "Error: {message}": "错误：{message}",
-    "Aborted!": "已中止",
-    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
-    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
-    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值",
-    "Option {name!r} does not take a value.": "选项 {name!r} 不带值",
-    "Did you mean {possibility}?": "是否想用 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（是否想用其中之一：{possibilities}？）",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数",
-    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内",
-    "{value!r} is not {choice}.": "{value!r} 不是 {choice}",
-    "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}",
-    "{value!r} is not a valid boolean. Recognized values: {states}": (
-        "{value!r} 不是是/否值：{states}"
-    ),
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是文件夹",
-    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}",
-    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats}",
-    "file": "文件",
-    "directory": "文件夹",
-    "path": "路径",
-    "default: {default}": "默认：{default}",
-}
+HELP_OPTION_ZH = "显示本帮助并退出"
+USAGE_ZH = "用法："
 
 TYPER_ZH = {
     "ERRORS_PANEL_TITLE": "错误",
@@ -89,27 +47,42 @@ TYPER_ZH = {
 }
 
 
-def _zh(message: str) -> str:
-    return CLICK_ZH.get(message, message)
-
-
-def _zh_plural(singular: str, plural: str, n: int) -> str:
-    return _zh(singular if n == 1 else plural)
+def click_module():
+    """The Click that Typer runs on: its own copy (Typer ≥ 0.25) or the click package."""
+    core = importlib.import_module("typer.core")
+    return getattr(core, "_click", None) or importlib.import_module("click")
 
 
 def _chinese_click() -> None:
-    """Click looks its messages up with module-level ``_``/``ngettext`` (gettext) at call
-    time; these point them at the table above. Typer's panel words are module constants."""
-    for name in ("core", "exceptions", "types", "parser", "formatting", "decorators"):
-        module = importlib.import_module(f"click.{name}")
-        if getattr(module, "_", None) is gettext.gettext:
-            module._ = _zh
-        if getattr(module, "ngettext", None) is gettext.ngettext:
-            module.ngettext = _zh_plural
+    """Typer's panel words are module constants; the help option's text and the usage line's
+    "Usage:" are Click's, fixed in its code: both are put in Chinese here. (Usage errors are
+    translated where they are caught, ``usage``.)"""
     rich_utils = importlib.import_module("typer.rich_utils")
     for constant, text in TYPER_ZH.items():
         if hasattr(rich_utils, constant):
             setattr(rich_utils, constant, text)
+    click = click_module()
+    command = click.core.Command
+    if not getattr(command.get_help_option, "chinese", False):
+        original_help = command.get_help_option
+
+        def get_help_option(self, ctx):
+            option = original_help(self, ctx)
+            if option is not None:
+                option.help = HELP_OPTION_ZH
+            return option
+
+        get_help_option.chinese = True
+        command.get_help_option = get_help_option
+    formatter = click.formatting.HelpFormatter
+    if not getattr(formatter.write_usage, "chinese", False):
+        original_usage = formatter.write_usage
+
+        def write_usage(self, prog, args="", prefix=None):
+            original_usage(self, prog, args, USAGE_ZH if prefix is None else prefix)
+
+        write_usage.chinese = True
+        formatter.write_usage = write_usage
 
 
 def fold_long_help() -> None:
