@@ -20,7 +20,6 @@ from optimizer.domain.codes import (
     TargetType,
 )
 
-
 TOWN_NAME = re.compile(r"^(.+?(?:街道|镇|乡))")
 
 

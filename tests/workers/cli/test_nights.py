@@ -58,7 +58,7 @@ def test_a_mistyped_day_is_refused_held_and_rolled_back(town, tmp_path, capsys):
     """Day 2 with one row typed as day 8: refused with its row, nothing stored; `replan --day 8`
     is held (the store keeps v2 current); after --force, `plan --restore` gives back the earlier
     routes.csv byte for byte."""
-    day1, planned1 = day_file(town, tmp_path / "d1.csv", 1)
+    day1, _ = day_file(town, tmp_path / "d1.csv", 1)
     assert zoufang(capsys, "record", town, day1)[0] == 0
     assert zoufang(capsys, "replan", town, *FAST)[0] == 0
     v2 = (town / "out" / "routes.csv").read_bytes()
@@ -120,7 +120,9 @@ def test_a_return_visit_keeps_the_campaign_clock(town, tmp_path, capsys):
     code, _, err = zoufang(capsys, "record", town, late)
     assert code == 2 and "第 13 天不在活动期" in err
 
-    back = write_rows(tmp_path / "returns.csv", [*HEADER[:3], "满意"], [[taken, 20, "已走访", "是"]])
+    back = write_rows(
+        tmp_path / "returns.csv", [*HEADER[:3], "满意"], [[taken, 20, "已走访", "是"]]
+    )
     code, out, err = zoufang(capsys, "record", town, back)
     assert code == 0 and "已登记 1 条新结果" in out, err
     store, cid = store_of(town)
