@@ -66,6 +66,7 @@
   /* Every map: plain-text attribution prefix (Leaflet's default shows a flag). */
   ZF.init = function (map) {
     if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
   };
 
   ZF.box = function (map, key) {
@@ -85,7 +86,28 @@
     return L.divIcon({ html: html, iconSize: size, iconAnchor: anchor, className: cls });
   }
 
-  /* A day map's route: the line, the base, and numbered stops (popups pre-escaped). */
+  /* A day map's route: the line, the base, and one marker per place — a stop, or the
+   * stops of one building, labelled with their numbers (popups pre-escaped). */
+  var stopMarkers = {};
+
+  function groupIcon(g) {
+    var label = String(g.label);
+    var many = g.stops.length > 1;
+    var cls = "zf-stop " + g.kind;
+    if (g.mixed && hasPriority(g)) cls += " mixed-priority";
+    var html = '<div class="' + cls + '">' + label + (many ? "<small>" + g.stops.length + "处</small>" : "") + "</div>";
+    var width = Math.max(30, 14 + 9 * label.length + (many ? 30 : 0));
+    return markerIcon(html, [width, 30], [width / 2, 15], "zf-stop-icon");
+  }
+
+  function hasPriority(g) {
+    var stops = part("route").stops;
+    for (var i = 0; i < g.stops.length; i++) {
+      if (stops[g.stops[i] - 1].kind === "priority") return true;
+    }
+    return false;
+  }
+
   ZF.route = function (layer) {
     var route = part("route");
     L.polyline(route.line, { color: "#c0392b", weight: 4, opacity: 0.8, className: "zf-route" }).addTo(layer);
@@ -94,13 +116,81 @@
     })
       .bindTooltip("出发点 / 返回点")
       .addTo(layer);
+    for (var i = 0; i < route.groups.length; i++) {
+      var g = route.groups[i];
+      var popups = [];
+      for (var k = 0; k < g.stops.length; k++) popups.push(route.stops[g.stops[k] - 1].popup);
+      var marker = L.marker([g.lat, g.lon], {
+        icon: groupIcon(g),
+        zIndexOffset: g.kind === "priority" || hasPriority(g) ? 1000 : 0,
+      })
+        .bindPopup(popups.join('<hr style="margin:4px 0">'), { maxWidth: 280, maxHeight: 320 })
+        .addTo(layer);
+      for (var j = 0; j < g.stops.length; j++) stopMarkers[g.stops[j]] = marker;
+    }
+  };
+
+  /* The stop list: a sheet at the bottom (legend always shown), opened with a tap; a row
+   * shows its stop on the map, its link opens AMap's navigation. */
+  ZF.stoplist = function (map) {
+    var route = part("route");
+    var container = map.getContainer();
+    var sheet = L.DomUtil.create("div", "zf-sheet", container);
+    var head = L.DomUtil.create("div", "zf-head", sheet);
+    head.innerHTML = "<b></b>" + route.legend; /* escaped by the writer */
+    head.firstChild.textContent = "▲ " + route.list_title;
+    var list = L.DomUtil.create("div", "zf-list", sheet);
+    L.DomEvent.disableClickPropagation(sheet);
+    L.DomEvent.disableScrollPropagation(sheet);
+    var rows = {};
     for (var i = 0; i < route.stops.length; i++) {
       var s = route.stops[i];
-      var html = '<div class="zf-stop ' + s.kind + '">' + s.n + "</div>";
-      L.marker([s.lat, s.lon], { icon: markerIcon(html, [30, 30], s.anchor, "zf-stop-icon") })
-        .bindPopup(s.popup, { maxWidth: 280 })
-        .addTo(layer);
+      var row = L.DomUtil.create("div", "zf-row", list);
+      var nav = document.createElement("a");
+      nav.className = "zf-nav";
+      nav.textContent = "导航";
+      nav.href = s.nav; /* built by the writer: https://uri.amap.com/navigation?… */
+      nav.target = "_blank";
+      nav.rel = "noopener";
+      row.appendChild(nav);
+      var text = document.createElement("span");
+      text.innerHTML =
+        '<span class="zf-dot ' + s.kind + '">' + s.n + "</span><b>" + s.time + "</b> " + s.name +
+        " <small>" + s.id + " " + s.type + "</small>" +
+        (s.address ? "<br><small>" + s.address + "</small>" : "") +
+        (s.note ? "<br><small>" + s.note + "</small>" : "");
+      row.appendChild(text);
+      rows[s.n] = row;
+      (function (stop) {
+        L.DomEvent.on(text, "click", function () {
+          var marker = stopMarkers[stop.n];
+          map.setView([stop.lat, stop.lon], Math.max(map.getZoom(), 17));
+          if (marker) marker.openPopup();
+          for (var n in rows) L.DomUtil.removeClass(rows[n], "on");
+          L.DomUtil.addClass(rows[stop.n], "on");
+        });
+      })(s);
     }
+    /* The route fits between the title and the sheet, whatever the sheet's height. */
+    function place() {
+      container.style.setProperty("--zf-sheet", sheet.offsetHeight + 8 + "px");
+      var title = container.querySelector(".zf-box");
+      if (route.line.length > 1) {
+        map.fitBounds(L.latLngBounds(route.line), {
+          paddingTopLeft: [24, (title ? title.offsetHeight : 0) + 24],
+          paddingBottomRight: [24, sheet.offsetHeight + 24],
+          maxZoom: 18,
+        });
+      }
+    }
+    L.DomEvent.on(head, "click", function () {
+      if (L.DomUtil.hasClass(sheet, "open")) L.DomUtil.removeClass(sheet, "open");
+      else L.DomUtil.addClass(sheet, "open");
+      head.firstChild.textContent = (L.DomUtil.hasClass(sheet, "open") ? "▼ " : "▲ ") + route.list_title;
+      place();
+    });
+    L.DomUtil.addClass(container, "zf-sheet-on");
+    place();
   };
 
   /* Overview: areas as outlines (or a point), each with its tooltip. */

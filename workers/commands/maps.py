@@ -60,7 +60,7 @@ def _render_days(store, campaign_id, version, out: Path, cadre_ids, tiles, offli
                     (cadre.base_lat, cadre.base_lon),
                 ]
                 geometry = [model.path(a, b) for a, b in itertools.pairwise(places)]
-            m = render_day_map(campaign, route, tiles=tiles, geometry=geometry)
+            m = render_day_map(campaign, route, tiles=tiles, geometry=geometry, version=version)
             write_text(folder / f"day-{route.day:02d}.html", to_html(m, offline, assets))
             count += 1
     return count

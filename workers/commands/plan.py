@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +95,9 @@ def plan_campaign(
         for cp in plan.cadre_plans
     }
     write_assignment_csv(out, assignment)
-    write_attachment2(out, campaign, assignment, finish_dates)
+    late = Counter(u.cadre_id for u in plan.unscheduled)
+    remarks = {c: f"期限内排不下 {n} 个，见 summary.json" for c, n in late.items()}
+    write_attachment2(out, campaign, assignment, finish_dates, remarks=remarks)
     export_version(store, campaign_id, plan.version, out, plan)
     if maps:
         render_maps(store, campaign_id, plan.version, out, offline=maps_offline(campaign_dir))
