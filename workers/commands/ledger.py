@@ -17,6 +17,7 @@ from optimizer.inputs.cells import CellError, parse_category
 from optimizer.inputs.sheets import Column, read_sheet
 from optimizer.outputs import lists
 from optimizer.outputs.weekly import write_report
+from optimizer.reports.status import silent_cadres
 from optimizer.reports.weekly import build_week_report, week_days
 from workers.commands.campaign import default_out, open_campaign
 
@@ -212,16 +213,23 @@ def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple
 
     _, store, campaign_id = open_campaign(campaign_dir)
     campaign = store.load_campaign(campaign_id)
-    week_days(campaign, week)  # refuse a week outside the campaign before reading more
+    last_night = store.last_night(campaign_id)
+    week_days(campaign, week, last_night)  # refuse a week not begun before reading more
     version, _ = store.current_version(campaign_id)
     summary = json.loads(store.version_info(campaign_id, version).summary or "{}")
+    planned = store.planned_by_day(campaign_id, last_night)
+    outcomes = store.outcomes(campaign_id)
+    owner = store.owners(campaign_id)
     report = build_week_report(
         campaign,
         week,
-        first_plan=store.plan(campaign_id, 1),
-        outcomes=store.outcomes(campaign_id),
+        last_night=last_night,
+        planned=planned,
+        outcomes=outcomes,
         requests=ledger_rows(campaign_dir),
+        owner=owner,
         at_risk=summary.get("at_risk", []),
         checks=store.spotchecks(campaign_id),
+        silent=silent_cadres(campaign, planned, outcomes, owner),
     )
     return write_report(default_out(campaign_dir, out) / "reports", report)
