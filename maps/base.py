@@ -63,6 +63,9 @@ STYLE = """
  background:#fff;border-radius:6px;box-shadow:0 1px 5px #0006;user-select:none}
 .zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
  white-space:nowrap}
+.zf-area-label{display:inline-block;transform:translate(-50%,-50%);background:#fffffff0;
+ border:2px solid;border-radius:4px;padding:0 4px;font:12px/18px sans-serif;white-space:nowrap}
+.zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold}
 </style>
 """
 

@@ -30,3 +30,7 @@ class ReplanHeld(ZoufangError):
 
 class SampleFolderInUse(ZoufangError):
     """``zoufang sample`` was asked to write over a campaign folder (nothing was written)."""
+
+
+class ProposalChanged(ZoufangError):
+    """``rebalance --apply`` named a proposal that is no longer the current one."""

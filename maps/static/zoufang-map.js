@@ -193,16 +193,25 @@
     place();
   };
 
-  /* Overview: areas as outlines (or a point), each with its tooltip. */
+  /* Overview: each area as its targets' dots in the area's colour, and its cadre's label
+   * (red when at risk) at the area's middle target. */
   ZF.areas = function (layer) {
     var areas = part("areas");
     for (var i = 0; i < areas.length; i++) {
       var a = areas[i];
-      var shape =
-        a.hull.length >= 3
-          ? L.polygon(a.hull, { color: a.colour, weight: 1.5, fill: true, fillOpacity: 0.12 })
-          : L.circleMarker(a.hull[0], { radius: 8, color: a.colour });
-      shape.bindTooltip(a.label).addTo(layer);
+      var style = { radius: 4, weight: 1, color: "#fff", fill: true, fillColor: a.colour, fillOpacity: 0.9 };
+      for (var k = 0; k < a.at.length; k++) {
+        L.circleMarker(a.at[k], style).bindTooltip(a.tip).addTo(layer);
+      }
+      var cls = "zf-area-label" + (a.risk ? " risk" : "");
+      L.marker(a.label_at, {
+        icon: L.divIcon({
+          html: '<div class="' + cls + '" style="border-color:' + a.colour + '">' + a.label + "</div>",
+          iconSize: null,
+          className: "zf-area-icon",
+        }),
+        interactive: false,
+      }).addTo(layer);
     }
   };
 

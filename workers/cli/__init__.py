@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     text.fold_long_help()
     # The commands are declared now, in the chosen language.
     from workers.cli import (  # noqa: F401  (registers commands)
+        coordinate,
         daily,
         demo,
         inputs,

@@ -23,7 +23,7 @@ from optimizer.route.parallel import solve_all
 from optimizer.route.problem import build_problem
 from optimizer.travel import travel_model
 from workers.commands.campaign import default_out, open_campaign
-from workers.commands.maps import ensure_offline_assets, map_options
+from workers.commands.maps import ensure_offline_assets, map_options, remove_stale_day_maps
 from workers.tasks.config import current
 
 
@@ -95,12 +95,16 @@ def _write_outputs(
             target: "；".join(f"回访诉求 #{i.request_id}：{i.text}" for i in found)
             for target, found in items.items()
         }
+        keep: dict[str, set[str]] = {}
         for route in plan.routes:
             if not route.stops:
                 continue
-            path = folder / "maps" / file_slug(route.cadre_id) / f"day-{route.day:02d}.html"
+            name = f"day-{route.day:02d}.html"
+            keep.setdefault(file_slug(route.cadre_id), set()).add(name)
             page = render_day_map(campaign, route, tiles=tiles, heading="回访", notes=notes)
+            path = folder / "maps" / file_slug(route.cadre_id) / name
             write_text(path, to_html(page, options.offline, config.assets_dir))
+        remove_stale_day_maps(folder / "maps", keep)  # a plan made again with fewer stops
     write_json(folder / "summary.json", summary)
 
 

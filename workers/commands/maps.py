@@ -66,6 +66,23 @@ def _render_days(store, campaign_id, version, out: Path, cadre_ids, tiles, offli
     return count
 
 
+def remove_stale_day_maps(maps_dir: Path, keep: dict[str, set[str]]) -> int:
+    """Remove day maps (only files named as we name them) of days no longer planned: a
+    cadre folder keeps ``keep[folder name]``. Returns how many were removed."""
+    removed = 0
+    if not Path(maps_dir).is_dir():
+        return 0
+    for folder in Path(maps_dir).iterdir():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        wanted = keep.get(folder.name, set())
+        for old in folder.iterdir():
+            if DAY_FILE.match(old.name) and old.name not in wanted and old.is_file():
+                old.unlink()
+                removed += 1
+    return removed
+
+
 def cadre_folder(out: Path, cadre_id: str) -> Path:
     """``OUT/maps/<slug of the cadre id>``, created; never outside ``OUT/maps``."""
     maps = out / "maps"
@@ -90,7 +107,9 @@ def render_overview_file(
     outcomes = store.outcomes(campaign_id)
     states = target_states(campaign, outcomes, planned_times(plan.routes))
     keys = {tid: s.progress.value for tid, s in states.items()}
-    requests = [(o.target_id, o.category.subject) for o in outcomes if o.category]
+    requests = [
+        (r.target_id, r.subject) for r in store.requests(campaign_id)
+    ]  # 待分类 ones too (subject 0)
     summary = json.loads(store.version_info(campaign_id, version).summary or "{}")
     counts = summary.get("counts", {})
     progress = {
@@ -107,6 +126,7 @@ def render_overview_file(
         requests=requests,
         progress=progress,
         tiles=tiles,
+        at_risk=summary.get("at_risk", []),
     )
     return write_text(Path(out) / "maps" / "overview.html", to_html(m, offline, assets))
 
@@ -159,5 +179,12 @@ def render_maps(
     ]
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            return sum(pool.map(_render_job, jobs))
-    return sum(_render_job(j) for j in jobs)
+            count = sum(pool.map(_render_job, jobs))
+    else:
+        count = sum(_render_job(j) for j in jobs)
+    # Cadres not re-rendered keep their maps, but not those of days already past.
+    keep: dict[str, set[str]] = {}
+    for cadre_id, days in store.planned_days(campaign_id, version).items():
+        keep[file_slug(cadre_id)] = {f"day-{d:02d}.html" for d in days}
+    remove_stale_day_maps(Path(out) / "maps", keep)
+    return count
