@@ -57,13 +57,14 @@ STYLE = """
 .zf-box{background:#fffffff0;padding:8px 10px;border-radius:6px;box-shadow:0 1px 5px #0006;
  font:14px/1.45 sans-serif;max-width:calc(100vw - 70px);box-sizing:border-box}
 .zf-box .nw{white-space:nowrap}
+.zf-box.folded>:not(:first-child){display:none}.zf-box.folded>:first-child::after{content:" ▸"}
 .zf-box h3{margin:0 0 4px;font-size:16px}.zf-swatch{display:inline-block;width:12px;height:12px;
  border-radius:6px;margin-right:6px;vertical-align:-1px}
 .zf-locate{width:44px;height:44px;font-size:22px;line-height:44px;text-align:center;cursor:pointer;
  background:#fff;border-radius:6px;box-shadow:0 1px 5px #0006;user-select:none}
 .zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
  white-space:nowrap}
-.zf-area-label{display:inline-block;transform:translate(-50%,-50%);background:#fffffff0;
+.zf-area-label{display:inline-block;transform:translate(-50%,45%);background:#fffffff0;
  border:2px solid;border-radius:4px;padding:0 4px;font:12px/18px sans-serif;white-space:nowrap}
 .zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold}
 </style>
@@ -152,9 +153,12 @@ def new_map(
     return m
 
 
-def add_box(m: LeanMap, key: str, body_html: str, position: str = "topright") -> None:
-    """A fixed box in a corner of the map; ``body_html`` must be escaped already."""
-    m.island.setdefault("boxes", {})[key] = {"position": position, "html": body_html}
+def add_box(
+    m: LeanMap, key: str, body_html: str, position: str = "topright", fold: bool = False
+) -> None:
+    """A fixed box in a corner of the map; ``body_html`` must be escaped already. ``fold``:
+    on a phone the box shows its first line only, and opens with a tap."""
+    m.island.setdefault("boxes", {})[key] = {"position": position, "html": body_html, "fold": fold}
     Call("box", key).add_to(m)
 
 

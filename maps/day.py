@@ -58,13 +58,13 @@ def number_runs(numbers: list[int]) -> str:
     return "、".join(parts)
 
 
-def _stop(n: int, target: Target, stop, point, kind: str, window: str, note: str) -> dict:
+def _stop(n: int, target: Target, stop, point, kind: str, note: str) -> dict:
     name = display_name(target)
     popup = [
         f"<b>{n}. {h(name)}</b>（{h(target.type.zh)}）",
         f"对象编号 {h(target.id)}",
-        f"计划 {hhmm(stop.arrive_min)}，约 {stop.depart_min - stop.arrive_min} 分钟；"
-        f"可走访 {h(window)}",
+        f"计划 {hhmm(stop.arrive_min)}，约 {stop.depart_min - stop.arrive_min} 分钟"
+        + (f"；只在 {h(str(target.window))} 可走访" if target.window else ""),
     ]
     if target.address:
         popup.append(h(target.address))
@@ -74,6 +74,7 @@ def _stop(n: int, target: Target, stop, point, kind: str, window: str, note: str
         popup.append("晚间户")
     if note:
         popup.append(h(note))
+    flag = {PRIORITY: " <b>重点</b>", EVENING: " 晚间户"}.get(kind, "")
     return {
         "n": n,
         "lat": point[0],
@@ -88,6 +89,8 @@ def _stop(n: int, target: Target, stop, point, kind: str, window: str, note: str
         "note": h(note),
         "nav": navigation_url(target, name),
         "popup": "<br>".join(popup),
+        # one line in the popup of a place with several stops
+        "line": f"{n}. {hhmm(stop.arrive_min)} {h(name)} {h(target.id)}{flag}",
     }
 
 
@@ -101,6 +104,10 @@ def _groups(stops: list[dict]) -> list[dict]:
         kinds = {s["kind"] for s in members}
         kind = PRIORITY if PRIORITY in kinds else EVENING if EVENING in kinds else DAY
         numbers = [s["n"] for s in members]
+        address = members[0]["address"]
+        many = f"<b>同一处 {len(members)} 处</b>（{address or '同一地点'}）<br>" + "<br>".join(
+            s["line"] for s in members
+        )
         groups.append(
             {
                 "lat": members[0]["lat"],
@@ -109,6 +116,7 @@ def _groups(stops: list[dict]) -> list[dict]:
                 "label": number_runs(numbers),
                 "kind": kind,
                 "mixed": len(kinds) > 1,
+                "popup": members[0]["popup"] if len(members) == 1 else many,
             }
         )
     return groups
@@ -152,7 +160,6 @@ def render_day_map(
             stop,
             point,
             stop_kind(target, evening),
-            str(target.window or cadre.window),
             notes.get(target.id, ""),
         )
         for n, (target, stop, point) in enumerate(

@@ -181,7 +181,11 @@ def _legend(requests_shown: bool) -> str:
             f'<div><span class="zf-swatch" style="background:{c}"></span>{subject_zh(s)}</div>'
             for s, c in SUBJECT_COLOURS.items()
         )
-    return f"<b>图例</b>{rows}"
+    areas = (
+        "<div style='margin-top:4px'>外圈颜色：各人员的责任区（一区一色，标签为人员，"
+        "红底为风险人员）</div>"
+    )
+    return f"<b>图例</b><div>圆点中心：走访进度</div>{rows}{areas}"
 
 
 def render_overview(
@@ -215,8 +219,9 @@ def render_overview(
         f"第 {int(progress.get('plan_version', 1))} 版计划，"
         f"覆盖率 <b>{float(progress.get('coverage', 0.0)):.1%}</b><br>"
         f"对象 {len(campaign.targets)}，人员 {len(campaign.cadres)}；"
-        f"未遇 {int(progress.get('not_home', 0))}，升级 {int(progress.get('escalated', 0))}，"
-        f"风险人员 {len(risks)}"
+        f"<span class='nw'>未遇 {int(progress.get('not_home', 0))}，</span>"
+        f"<span class='nw'>升级 {int(progress.get('escalated', 0))}，</span>"
+        f"<span class='nw'>风险人员 {len(risks)}</span>"
     )
     cadres = campaign.cadre_index()
     for risk in risks[:MAX_RISKS_SHOWN]:
@@ -227,7 +232,7 @@ def render_overview(
     if len(risks) > MAX_RISKS_SHOWN:
         box += f"<br>等 {len(risks)} 名，见 zoufang status"
     add_box(m, "progress", box, "topright")
-    add_box(m, "legend", _legend(bool(requests)), "bottomleft")
+    add_box(m, "legend", _legend(bool(requests)), "bottomleft", fold=True)
     Call("locate").add_to(m)
     m.fit_bounds([pts.min(axis=0).tolist(), pts.max(axis=0).tolist()])
     return m

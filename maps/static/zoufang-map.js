@@ -75,6 +75,14 @@
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "zf-box " + (spec.cls || ""));
       div.innerHTML = spec.html; /* escaped by the page's writer */
+      if (spec.fold && window.innerWidth < 600) {
+        /* a phone keeps the map: the box opens with a tap */
+        L.DomUtil.addClass(div, "folded");
+        L.DomEvent.on(div, "click", function () {
+          if (L.DomUtil.hasClass(div, "folded")) L.DomUtil.removeClass(div, "folded");
+          else L.DomUtil.addClass(div, "folded");
+        });
+      }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -82,22 +90,65 @@
     control.addTo(map);
   };
 
-  function markerIcon(html, size, anchor, cls) {
-    return L.divIcon({ html: html, iconSize: size, iconAnchor: anchor, className: cls });
+  function markerIcon(html, size, anchor, cls, popupAnchor) {
+    return L.divIcon({
+      html: html,
+      iconSize: size,
+      iconAnchor: anchor,
+      className: cls,
+      popupAnchor: popupAnchor || [0, -anchor[1]],
+    });
   }
 
   /* A day map's route: the line, the base, and one marker per place — a stop, or the
    * stops of one building, labelled with their numbers (popups pre-escaped). */
   var stopMarkers = {};
 
-  function groupIcon(g) {
+  function iconWidth(g) {
+    return Math.max(30, 14 + 9 * String(g.label).length + (g.stops.length > 1 ? 30 : 0));
+  }
+
+  function groupIcon(g, shift) {
     var label = String(g.label);
     var many = g.stops.length > 1;
     var cls = "zf-stop " + g.kind;
     if (g.mixed && hasPriority(g)) cls += " mixed-priority";
     var html = '<div class="' + cls + '">' + label + (many ? "<small>" + g.stops.length + "处</small>" : "") + "</div>";
-    var width = Math.max(30, 14 + 9 * label.length + (many ? 30 : 0));
-    return markerIcon(html, [width, 30], [width / 2, 15], "zf-stop-icon");
+    var width = iconWidth(g);
+    /* the popup opens above the marker where it is drawn, moved or not */
+    var drawn = 15 - (shift || 0);
+    return markerIcon(html, [width, 30], [width / 2, drawn], "zf-stop-icon", [0, -drawn]);
+  }
+
+  /* Markers of nearby places must not hide each other: at each zoom, a marker that would
+   * overlap one already placed is moved down (or up) by a marker's height until it is free. */
+  function declutter(map, placed) {
+    var home = map.latLngToLayerPoint(part("route").base);
+    var boxes = [{ x: home.x, y: home.y, w: 36 }]; /* the base stays where it is */
+    for (var i = 0; i < placed.length; i++) {
+      var g = placed[i].group;
+      var p = map.latLngToLayerPoint([g.lat, g.lon]);
+      var w = iconWidth(g);
+      var shift = 0;
+      for (var tries = 0; tries < 12; tries++) {
+        var y = p.y + shift;
+        var clash = false;
+        for (var k = 0; k < boxes.length; k++) {
+          var b = boxes[k];
+          if (Math.abs(b.x - p.x) < (b.w + w) / 2 + 2 && Math.abs(b.y - y) < 32) {
+            clash = true;
+            break;
+          }
+        }
+        if (!clash) break;
+        shift = tries % 2 === 0 ? Math.abs(shift) + 32 : -Math.abs(shift);
+      }
+      boxes.push({ x: p.x, y: p.y + shift, w: w });
+      if (shift !== placed[i].shift) {
+        placed[i].shift = shift;
+        placed[i].marker.setIcon(groupIcon(g, shift));
+      }
+    }
   }
 
   function hasPriority(g) {
@@ -110,6 +161,7 @@
 
   ZF.route = function (layer) {
     var route = part("route");
+    var placed = [];
     L.polyline(route.line, { color: "#c0392b", weight: 4, opacity: 0.8, className: "zf-route" }).addTo(layer);
     L.marker(route.base, {
       icon: markerIcon('<div class="zf-base">出发</div>', [34, 34], [17, 17], "zf-base-icon"),
@@ -118,16 +170,33 @@
       .addTo(layer);
     for (var i = 0; i < route.groups.length; i++) {
       var g = route.groups[i];
-      var popups = [];
-      for (var k = 0; k < g.stops.length; k++) popups.push(route.stops[g.stops[k] - 1].popup);
       var marker = L.marker([g.lat, g.lon], {
-        icon: groupIcon(g),
+        icon: groupIcon(g, 0),
         zIndexOffset: g.kind === "priority" || hasPriority(g) ? 1000 : 0,
       })
-        .bindPopup(popups.join('<hr style="margin:4px 0">'), { maxWidth: 280, maxHeight: 320 })
+        .bindPopup(g.popup, {
+          maxWidth: 300,
+          maxHeight: 300,
+          /* clear of the title box above and the stop list below */
+          autoPanPaddingTopLeft: L.point(12, 150),
+          autoPanPaddingBottomRight: L.point(12, 120),
+        })
         .addTo(layer);
       for (var j = 0; j < g.stops.length; j++) stopMarkers[g.stops[j]] = marker;
+      /* priority places are placed first: they keep their spot, others move */
+      placed.push({ group: g, marker: marker, shift: 0 });
     }
+    placed.sort(function (a, b) {
+      return (b.group.kind === "priority") - (a.group.kind === "priority") || a.group.stops[0] - b.group.stops[0];
+    });
+    function hook(map) {
+      declutter(map, placed);
+      map.on("zoomend", function () {
+        declutter(map, placed);
+      });
+    }
+    if (layer._map) hook(layer._map);
+    else layer.on("add", function () { hook(layer._map); });
   };
 
   /* The stop list: a sheet at the bottom (legend always shown), opened with a tap; a row
@@ -197,14 +266,15 @@
    * (red when at risk) at the area's middle target. */
   ZF.areas = function (layer) {
     var areas = part("areas");
+    var labels = [];
     for (var i = 0; i < areas.length; i++) {
       var a = areas[i];
-      var style = { radius: 4, weight: 1, color: "#fff", fill: true, fillColor: a.colour, fillOpacity: 0.9 };
+      var style = { radius: 6, weight: 1, color: "#fff", fill: true, fillColor: a.colour, fillOpacity: 0.85 };
       for (var k = 0; k < a.at.length; k++) {
         L.circleMarker(a.at[k], style).bindTooltip(a.tip).addTo(layer);
       }
       var cls = "zf-area-label" + (a.risk ? " risk" : "");
-      L.marker(a.label_at, {
+      var label = L.marker(a.label_at, {
         icon: L.divIcon({
           html: '<div class="' + cls + '" style="border-color:' + a.colour + '">' + a.label + "</div>",
           iconSize: null,
@@ -212,7 +282,35 @@
         }),
         interactive: false,
       }).addTo(layer);
+      labels.push({ marker: label, at: a.label_at, risk: a.risk, size: a.at.length, chars: a.label.length });
     }
+    /* Labels that would overlap are left out at this zoom (at-risk cadres and big areas
+     * first); zooming in shows them. */
+    labels.sort(function (x, y) {
+      return (y.risk - x.risk) || (y.size - x.size);
+    });
+    function declutterLabels(map) {
+      var boxes = [];
+      for (var i = 0; i < labels.length; i++) {
+        var l = labels[i];
+        var p = map.latLngToLayerPoint(l.at);
+        var w = 12 * l.chars + 10;
+        var free = true;
+        for (var k = 0; k < boxes.length && free; k++) {
+          free = Math.abs(boxes[k].x - p.x) > (boxes[k].w + w) / 2 || Math.abs(boxes[k].y - p.y) > 22;
+        }
+        if (free) boxes.push({ x: p.x, y: p.y, w: w });
+        l.marker.setOpacity(free ? 1 : 0);
+      }
+    }
+    function hook(map) {
+      declutterLabels(map);
+      map.on("zoomend", function () {
+        declutterLabels(map);
+      });
+    }
+    if (layer._map) hook(layer._map);
+    else layer.on("add", function () { hook(layer._map); });
   };
 
   /* Overview: targets of one status as small dots on the canvas. */

@@ -186,7 +186,7 @@ def _fill(book, title: str, office: str, filled: dt.date, rows: list[list[object
                 continue
             fmt = f.number if j in numbers else (f.text if j in (5, 12, 13) else f.centre)
             write_cell(sheet, i, j, value, fmt)
-        sheet.set_row(i, row_height(text, widths))
+        sheet.set_row(i, max(24.0, row_height(text, widths)))
     total = HEADER_ROW + 1 + len(rows)
     sheet.merge_range(total, 0, total, 5, "合计", f.total)
     for j in (6, 7, 8, 9, 10):

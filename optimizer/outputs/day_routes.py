@@ -44,18 +44,18 @@ class Layout:
 DAY_LAYOUT = Layout(
     (
         *("序号", "计划到达", "对象编号", "户主/名称", "类型", "地址", "重点", "可走访时段"),
-        *("走访结果（填写）", "诉求分类及内容（填写）", "群众签字"),
+        *("走访结果\n（填写）", "诉求分类及内容\n（填写）", "群众签字"),
     ),
-    (5, 7, 10, 10, 5, 22, 5, 11, 12, 26, 10),
+    (5, 7, 10, 9, 5, 18, 5, 10, 12, 22, 10),
     "走访路线单",
     STATUS_HINT,
 )
 RETURN_LAYOUT = Layout(
     (
         *("序号", "计划到达", "对象编号", "户主/名称", "地址", "诉求编号", "反馈的诉求"),
-        *("办理情况", "是否满意（填写）", "群众签字"),
+        *("办理情况", "是否满意\n（填写）", "群众签字"),
     ),
-    (5, 7, 10, 10, 20, 8, 24, 26, 10, 10),
+    (5, 7, 10, 9, 18, 8, 22, 24, 10, 10),
     "回访路线单",
     "回访时向群众反馈办理情况；“是否满意”填 是 或 否",
 )
@@ -148,7 +148,7 @@ def _fill(book, campaign: Campaign, plan: Plan, returns) -> None:
             )
             row = _block(sheet, f, campaign, plan, cadre, route, rows, layout, row)
         sheet.set_h_pagebreaks(breaks)
-        _print_setup(sheet, f"{campaign.settings.name} {layout.title}")
+        _print_setup(sheet, f"{campaign.settings.name} {layout.title}", layout.widths)
     if not by_cadre:
         book.add_worksheet("无路线").write_string(0, 0, "没有安排路线")
 
@@ -199,11 +199,16 @@ class _Formats(Formats):
         self.line = book.add_format({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter"})
 
 
-def _print_setup(sheet, title: str) -> None:
-    """A4 landscape at full size: the columns (widths above) fit its width, and the page
-    breaks are the days (a "fit to page" setting would make spreadsheets ignore them)."""
+MM_PER_CHAR = 2.75  # a column width unit as LibreOffice prints it (measured on its PDFs)
+PRINTABLE_MM = 270  # A4 landscape less the margins
+
+
+def _print_setup(sheet, title: str, widths: tuple[int, ...]) -> None:
+    """A4 landscape, scaled so that the columns fit the width; the page breaks are the days
+    (a "fit to page" setting would make spreadsheets ignore them, so a fixed scale it is)."""
     sheet.set_paper(9)
     sheet.set_landscape()
+    sheet.set_print_scale(min(100, int(100 * PRINTABLE_MM / (MM_PER_CHAR * sum(widths)))))
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     sheet.center_horizontally()
     sheet.set_footer(f'&C&"{BODY_FONT}"{header_text(title)}  第 &P 页 共 &N 页')

@@ -18,6 +18,7 @@ from optimizer.domain.model import Assignment, Campaign, Target
 
 MAX_VILLAGES = 4
 MAX_PARTS = 3  # streets or building runs shown for one shared grid
+EXAMPLES = 2  # organisations named where a village's enterprises (shops …) are shared
 BUILDING = re.compile(r"(\d+)号楼")
 STREET = re.compile(r"([^\d\s号]*?(?:\d+街|街|路|巷))(\d+)号")
 UNIT = {TargetType.HOUSEHOLD: "户"}
@@ -89,6 +90,13 @@ class AreaNamer:
             if t.type is TargetType.HOUSEHOLD:
                 self.households[t.grid_key] += 1
         self.areas = assignment.area_of_cadre()
+        # (village, kind) → the areas holding targets of that kind there
+        self.sharing: dict[tuple[str, TargetType], set[str]] = defaultdict(set)
+        for area in assignment.areas:
+            for tid in area.target_ids:
+                t = self.targets[tid]
+                if t.type is not TargetType.HOUSEHOLD:
+                    self.sharing[(t.village, t.type)].add(area.id)
 
     def label(self, cadre_id: str) -> str:
         area = self.areas.get(cadre_id)
@@ -139,6 +147,10 @@ class AreaNamer:
             f"{k.zh} {n} {UNIT.get(k, '家')}"
             for k, n in sorted(kinds.items(), key=lambda kv: order.index(kv[0]))
         )
+        shared = [t for t in others if len(self.sharing[(village, t.type)]) > 1]
+        if shared:  # another cadre has this kind here too: name two of this cadre's
+            names = sorted({t.name or t.id for t in shared})[:EXAMPLES]
+            counts += f"，如{'、'.join(n.removeprefix(village) for n in names)}等"
         return f"{where}的{counts}" if where else counts
 
 

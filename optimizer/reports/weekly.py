@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH, OutcomeStatus
+from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH, OutcomeStatus, TargetType
 from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.ledger import (
     CLOSED,
@@ -99,7 +99,9 @@ def _refuse(message: str, weeks: int) -> InvalidInputError:
 
 def _group(campaign: Campaign, target_id: str) -> str:
     target = campaign.target_index()[target_id]
-    return PRIORITY_GROUP if target.priority else target.type.zh
+    if target.priority:
+        return PRIORITY_GROUP
+    return "居民户" if target.type is TargetType.HOUSEHOLD else target.type.zh
 
 
 def _place(campaign: Campaign, target_id: str) -> str:
