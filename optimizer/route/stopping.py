@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 SOLUTIONS_PER_S = 440.0
 TOUR_SOLUTIONS_PER_S = 590.0
-BACKSTOP = 10.0  # × the budget: the wall-clock safety net
+BACKSTOP = 30.0  # × the budget: the wall-clock safety net
 MIN_SOLUTIONS = 2
 
 
