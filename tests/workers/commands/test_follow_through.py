@@ -101,3 +101,24 @@ def test_spot_checks_accept_no_answer_and_reopen_a_false_visit(town, tmp_path):
     bad = write_rows(tmp_path / "bad.csv", ["对象编号", "核实结果"], [[false.target_id, "也许"]])
     with pytest.raises(Exception, match="属实/不属实/未接通"):
         ledger_jobs.record_spotchecks(town, bad)
+
+
+def test_return_visit_maps_only_for_days_with_stops(town):
+    """A return-visit plan over three days writes a map for each cadre-day with stops and no
+    other; its day sheet is titled 回访 and names the request."""
+    import datetime as dt
+
+    from workers.commands.followup import plan_followup
+
+    for r in ledger_jobs.ledger_rows(town):
+        if r.classified and r.state == IN_PROGRESS:
+            ledger_jobs.ledger_update(town, r.id, "已办结", "协调员", "已处理完毕", None)
+    planned = plan_followup(town, dt.date(2027, 3, 25), 3, workers=1)
+    assert planned is not None
+    _, folder, plan = planned
+    with_stops = {(r.cadre_id, r.day) for r in plan.routes if r.stops}
+    maps = sorted(folder.glob("maps/*/day-*.html"))
+    assert len(maps) == len(with_stops) >= 1
+    assert any(not r.stops for r in plan.routes)  # empty days exist, and got no map
+    sheet = openpyxl.load_workbook(folder / "日路线.xlsx").worksheets[0]
+    assert "回访路线单" in sheet.cell(1, 1).value and sheet.cell(4, 6).value.startswith("#")
