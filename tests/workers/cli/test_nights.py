@@ -142,3 +142,22 @@ def test_a_return_visit_keeps_the_campaign_clock(town, tmp_path, capsys):
     assert "第 4 版计划（第 1 天之后）" in out
     assert zoufang(capsys, "plan", town, "--restore", "2", "--no-maps")[0] == 0
     assert (town / "out" / "routes.csv").read_bytes() == v2
+
+
+def test_status_names_the_cadres_who_reported_nothing(town, tmp_path, capsys):
+    """Day 1 recorded without one cadre's rows: `status` (and its JSON) names that cadre,
+    masked, for day 1."""
+    path, planned = day_file(town, tmp_path / "d1.csv", 1)
+    quiet = planned[-1]["cadre_id"]
+    rows = [r for r in planned if r["cadre_id"] != quiet]
+    write_rows(path, HEADER[:3], [[r["target_id"], 1, "已走访"] for r in rows])
+    assert zoufang(capsys, "record", town, path)[0] == 0
+    report = json.loads(zoufang(capsys, "status", town, "--json")[1])
+    assert [n["day"] for n in report["silent"]] == [1]
+    named = report["silent"][0]["cadres"]
+    assert [c["cadre_id"] for c in named] == [quiet] and "*" in named[0]["name"]
+    assert report["by_cadre"][quiet]["silent_days"] == [1]
+    code, out, _ = zoufang(capsys, "status", town)
+    assert (
+        code == 0 and f"第 1 天（2027-03-01）未报告任何结果：{named[0]['name']}（{quiet}）" in out
+    )
