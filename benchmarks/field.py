@@ -40,6 +40,7 @@ from workers.store import Store, schema
 from workers.store.field import field_attempts
 from workers.tasks.config import current
 from workers.web import links
+from workers.web.config import china_now
 
 SERVE_LOG = Path(tempfile.gettempdir()) / "zoufang-field-serve.log"
 FIRST_PAINT = "() => performance.getEntriesByName('first-contentful-paint')[0].startTime"
@@ -86,7 +87,8 @@ def drop_database(admin: str, name: str) -> None:
 
 def build_town(folder: Path, targets: int, cadres: int, rows: int):
     """A sample town planned on the store; ``cadres`` cadres with ``rows`` planned stops each."""
-    write_sample(folder, generate_sample("chaihudian", targets, seed=5))
+    # The campaign starts today (China): a phone records today's visits, never a day to come.
+    write_sample(folder, generate_sample("chaihudian", targets, seed=5, start=china_now().date()))
     plan_campaign(folder, time_limit_s=0.05, maps=False)
     _, store, campaign_id = open_campaign(folder)
     plan = store.plan(campaign_id, 1)
@@ -153,13 +155,13 @@ def batches_of(chosen, token_of, round_no: int) -> list[tuple[str, bytes]]:
             {
                 "attempt_id": f"r{round_no}-{cadre_id}-{k:03d}",
                 "target_id": t,
-                "day": day,
+                "day": 1,  # today: the first day of the campaign
                 "status": "visited",
                 "time": f"{9 + k // 4:02d}:{(k % 4) * 15:02d}",
                 "category": "1-1" if k == 0 else "",
                 "request": "路灯不亮" if k == 0 else "",
             }
-            for k, (t, day) in enumerate(stops)
+            for k, (t, _) in enumerate(stops)
         ]
         out.append((token_of[cadre_id], json.dumps(rows, ensure_ascii=False).encode()))
     return out
@@ -348,7 +350,7 @@ def main() -> None:
             os.environ.pop("ZOUFANG_DB")
             current.cache_clear()
             small = Path(tmp) / "small"
-            write_sample(small, generate_sample("huangtun", 2000, seed=4))
+            write_sample(small, generate_sample("huangtun", 2000, seed=4, start=china_now().date()))
             plan_campaign(small, time_limit_s=0.05, maps=False)
             links.issue_links(small, "http://127.0.0.1")
             print("(b) the cadre page (busiest first cadre of a 2,000-target town, day 1)")

@@ -1,7 +1,9 @@
 """Offline assets: Leaflet from its npm package, pinned by version and integrity.
 
-``zoufang assets`` downloads the tarball from the npm registry (``ZOUFANG_NPM_REGISTRY``; a
-mirror such as https://registry.npmmirror.com works from China), checks its sha512 against
+Maps are self-contained by default (a CDN such as jsDelivr is often blocked in mainland
+China, and a map that loads Leaflet from it is then a blank page). The first map rendered —
+or ``zoufang assets`` — downloads the tarball from the npm registry (``ZOUFANG_NPM_REGISTRY``;
+a mirror such as https://registry.npmmirror.com works from China), checks its sha512 against
 ``assets.lock.json`` and keeps the listed files in the assets folder (``ZOUFANG_ASSETS``,
 default ``~/.cache/zoufang/assets``); the command line passes both. An offline map inlines
 them, so it opens with no network but tiles. An online map loads them from the CDN with
@@ -87,7 +89,11 @@ def fetch_assets(registry: str = DEFAULT_REGISTRY, folder: Path = DEFAULT_DIR) -
             with urllib.request.urlopen(url, timeout=60) as response:
                 data = response.read()
         except OSError as e:
-            raise ZoufangError(f"无法下载离线地图资源 {url}: {e}") from e
+            raise ZoufangError(
+                f"无法下载离线地图所需的 Leaflet（{url}：{e}）。请检查网络；在国内可设置 "
+                "ZOUFANG_NPM_REGISTRY=https://registry.npmmirror.com 使用镜像；或在 campaign.toml "
+                "的 [maps] 中设 offline = false（或 zoufang maps --online）改为在线加载"
+            ) from e
         digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
         if digest != pkg["integrity"]:
             raise ZoufangError(f"{url} 的校验值不符（{digest[:20]}…），已拒绝使用")
@@ -109,9 +115,7 @@ def _local(name: str, file: str, folder: Path) -> Path:
     pkg = next(p for p in _lock() if p["name"] == name)
     path = _package_dir(pkg, folder) / "dist" / file
     if not path.is_file():
-        raise ZoufangError(
-            "离线地图资源尚未下载：请先运行 zoufang assets / run `zoufang assets` first"
-        )
+        raise ZoufangError("离线地图资源尚未下载：请先运行 zoufang assets")
     return path
 
 

@@ -30,19 +30,43 @@ CALL_NAME = re.compile(r"^[a-z][a-z0-9_:-]{0,40}$")
 
 STYLE = """
 <style>
-.zf-stop{width:30px;height:30px;border-radius:15px;background:#c0392b;color:#fff;
- font:bold 15px/30px sans-serif;text-align:center;border:2px solid #fff;box-shadow:0 1px 4px #0008}
-.zf-stop.evening{background:#2c3e90}.zf-stop.priority{background:#d35400}
+.zf-stop{min-width:30px;height:30px;box-sizing:border-box;padding:0 6px;border-radius:15px;
+ background:#c0392b;color:#fff;font:bold 15px/26px sans-serif;text-align:center;
+ border:2px solid #fff;box-shadow:0 1px 4px #0008;white-space:nowrap;position:relative}
+.zf-stop.evening,.zf-dot.evening{background:#1f4fb8}
+.zf-stop.priority,.zf-dot.priority{background:#e67e00}
+.zf-stop.mixed-priority{box-shadow:0 0 0 3px #e67e00,0 1px 4px #0008}
+.zf-stop small{font-size:11px;font-weight:normal;margin-left:3px}
+.zf-dot{display:inline-block;min-width:18px;height:18px;border-radius:9px;background:#c0392b;
+ color:#fff;font:bold 11px/18px sans-serif;text-align:center;vertical-align:-3px;margin-right:4px}
+.zf-pill{display:inline-block;padding:0 5px;height:18px;border-radius:9px;background:#c0392b;
+ color:#fff;font:bold 11px/18px sans-serif;vertical-align:-3px;margin-right:4px}
+.zf-key{margin-right:10px;white-space:nowrap;display:inline-block}
+.zf-sheet{position:absolute;left:0;right:0;bottom:0;z-index:1000;background:#fff;
+ box-shadow:0 -2px 8px #0005;font:14px/1.45 sans-serif;border-radius:10px 10px 0 0}
+.zf-sheet .zf-head{padding:6px 10px;cursor:pointer;user-select:none}
+.zf-sheet .zf-head b{font-size:15px}.zf-legend{font-size:12px;color:#333;margin-top:2px}
+.zf-list{display:none;max-height:48vh;overflow-y:auto;border-top:1px solid #ddd}
+.zf-sheet.open .zf-list{display:block}
+.zf-row{padding:6px 10px;border-bottom:1px solid #eee}.zf-row.on{background:#fff6d5}
+.zf-row small{color:#555}.zf-nav{float:right;margin-left:8px;padding:2px 8px;border-radius:4px;
+ background:#1f4fb8;color:#fff!important;text-decoration:none;font-size:13px}
+.zf-sheet-on .leaflet-bottom{bottom:var(--zf-sheet,64px)}
 .zf-base{width:34px;height:34px;border-radius:6px;background:#27ae60;color:#fff;
  font:bold 14px/34px sans-serif;text-align:center;border:2px solid #fff;box-shadow:0 1px 4px #0008}
 .zf-box{background:#fffffff0;padding:8px 10px;border-radius:6px;box-shadow:0 1px 5px #0006;
- font:14px/1.45 sans-serif;max-width:78vw}
+ font:14px/1.45 sans-serif;max-width:calc(100vw - 70px);box-sizing:border-box}
+.zf-box .nw{white-space:nowrap}
+.zf-box.folded>:not(:first-child){display:none}.zf-box.folded>:first-child::after{content:" ▸"}
 .zf-box h3{margin:0 0 4px;font-size:16px}.zf-swatch{display:inline-block;width:12px;height:12px;
  border-radius:6px;margin-right:6px;vertical-align:-1px}
 .zf-locate{width:44px;height:44px;font-size:22px;line-height:44px;text-align:center;cursor:pointer;
  background:#fff;border-radius:6px;box-shadow:0 1px 5px #0006;user-select:none}
 .zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
  white-space:nowrap}
+.zf-area-label{display:inline-block;transform:translate(-50%,45%);background:#fffffff0;
+ border:2px solid;border-radius:4px;padding:0 4px;font:12px/18px sans-serif;white-space:nowrap}
+.zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold}
 </style>
 """
 
@@ -110,9 +134,7 @@ class Call(MacroElement):
 def new_map(
     tiles: Tiles, center: tuple[float, float], zoom: int = 15, canvas: bool = False
 ) -> LeanMap:
-    m = LeanMap(
-        location=list(center), zoom_start=zoom, tiles=None, prefer_canvas=canvas, control_scale=True
-    )
+    m = LeanMap(location=list(center), zoom_start=zoom, tiles=None, prefer_canvas=canvas)
     for i, (url, label) in enumerate(tiles.layers):
         folium.TileLayer(
             url,
@@ -131,9 +153,12 @@ def new_map(
     return m
 
 
-def add_box(m: LeanMap, key: str, body_html: str, position: str = "topright") -> None:
-    """A fixed box in a corner of the map; ``body_html`` must be escaped already."""
-    m.island.setdefault("boxes", {})[key] = {"position": position, "html": body_html}
+def add_box(
+    m: LeanMap, key: str, body_html: str, position: str = "topright", fold: bool = False
+) -> None:
+    """A fixed box in a corner of the map; ``body_html`` must be escaped already. ``fold``:
+    on a phone the box shows its first line only, and opens with a tap."""
+    m.island.setdefault("boxes", {})[key] = {"position": position, "html": body_html, "fold": fold}
     Call("box", key).add_to(m)
 
 

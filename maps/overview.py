@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 
 import folium
 import numpy as np
-from scipy.spatial import ConvexHull, QhullError
 
 from maps.base import Call, LeanMap, add_box, h, new_map
 from maps.tiles import Tiles, get_tiles
-from optimizer.domain.codes import SUBJECT_ZH, Progress
+from optimizer.domain.codes import Progress
+from optimizer.domain.ledger import subject_zh
 from optimizer.domain.model import Assignment, Campaign
 from optimizer.domain.privacy import mask_name
 
@@ -39,6 +39,8 @@ PROGRESS_COLOURS = {
 }
 #: A target's progress key → (label, colour) on the overview.
 STATUS = {p.value: (p.zh, colour) for p, colour in PROGRESS_COLOURS.items()}
+MAX_RISKS_SHOWN = 5
+NEIGHBOURS = 4  # areas nearest to one that must not share its colour
 SUBJECT_COLOURS = {
     1: "#00897b",
     2: "#3949ab",
@@ -47,6 +49,7 @@ SUBJECT_COLOURS = {
     5: "#43a047",
     6: "#8e24aa",
     7: "#757575",
+    0: "#bdbdbd",  # 待分类
 }
 
 
@@ -59,23 +62,45 @@ def _rounded(points: np.ndarray) -> list[list[float]]:
     return np.round(points, 6).tolist()
 
 
-def _area_layer(m: LeanMap, campaign, assignment, tiles) -> folium.FeatureGroup:
+def _colours(centres: np.ndarray) -> list[str]:
+    """A colour per area, never that of its nearest neighbours (greedy, biggest gaps
+    first), so adjacent areas read apart on the map."""
+    n = len(centres)
+    if n == 0:
+        return []
+    distance = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
+    neighbours = np.argsort(distance, axis=1)[:, 1 : NEIGHBOURS + 1]
+    chosen: list[int | None] = [None] * n
+    for i in range(n):
+        taken = {chosen[j] for j in neighbours[i] if chosen[j] is not None}
+        chosen[i] = next(c for c in range(len(AREA_COLOURS) + n) if c not in taken)
+    return [AREA_COLOURS[c % len(AREA_COLOURS)] for c in chosen]
+
+
+def _area_layer(m: LeanMap, campaign, assignment, tiles, at_risk: set[str]):
+    """Areas as their targets' dots in the area's colour (outlines of interleaved areas
+    cross into a tangle), each labelled with its cadre at its middle target; a cadre at
+    risk is labelled in red."""
     layer = folium.FeatureGroup(name="责任区 / areas")
     targets = campaign.target_index()
     cadres = campaign.cadre_index()
+    shown = [a for a in assignment.areas if a.target_ids]
+    points = [_points(tiles, [targets[t] for t in a.target_ids]) for a in shown]
+    centres = np.array([p.mean(axis=0) for p in points]) if points else np.zeros((0, 2))
+    colours = _colours(centres)
     areas = []
-    for i, area in enumerate(a for a in assignment.areas if a.target_ids):
-        pts = np.unique(_points(tiles, [targets[t] for t in area.target_ids]), axis=0)
-        who = f"{mask_name(cadres[area.cadre_id].name)}（{area.cadre_id}）"
-        try:
-            hull = pts[ConvexHull(pts).vertices] if len(pts) >= 3 else pts
-        except QhullError:  # all points on a line
-            hull = pts
+    for area, pts, centre, colour in zip(shown, points, centres, colours, strict=True):
+        middle = pts[int(np.argmin(np.linalg.norm(pts - centre, axis=1)))]
+        who = f"{mask_name(cadres[area.cadre_id].name)} {area.cadre_id}"
+        risk = area.cadre_id in at_risk
         areas.append(
             {
-                "hull": _rounded(hull if len(hull) >= 3 else hull[:1]),
-                "colour": AREA_COLOURS[i % len(AREA_COLOURS)],
-                "label": h(f"{area.id} {who}，{len(area.target_ids)} 个对象"),
+                "at": _rounded(pts),
+                "colour": colour,
+                "label_at": _rounded(middle[None, :])[0],
+                "label": h(who + ("（风险）" if risk else "")),
+                "risk": risk,
+                "tip": h(f"{area.id} {who}，{len(area.target_ids)} 个对象"),
             }
         )
     m.island["areas"] = areas
@@ -131,7 +156,7 @@ def _request_layer(m: LeanMap, campaign, requests, tiles) -> folium.FeatureGroup
     circles = []
     for key, counts in per_grid.items():
         top = counts.most_common(1)[0][0]
-        lines = "<br>".join(f"{SUBJECT_ZH[s]} {n}" for s, n in counts.most_common())
+        lines = "<br>".join(f"{subject_zh(s)} {n}" for s, n in counts.most_common())
         circles.append(
             {
                 "at": np.round(_points(tiles, where[key]).mean(axis=0), 6).tolist(),
@@ -153,10 +178,14 @@ def _legend(requests_shown: bool) -> str:
     if requests_shown:
         rows += "<div style='margin-top:4px'>诉求圆圈：颜色为最多的类别</div>"
         rows += "".join(
-            f'<div><span class="zf-swatch" style="background:{c}"></span>{SUBJECT_ZH[s]}</div>'
+            f'<div><span class="zf-swatch" style="background:{c}"></span>{subject_zh(s)}</div>'
             for s, c in SUBJECT_COLOURS.items()
         )
-    return f"<b>图例</b>{rows}"
+    areas = (
+        "<div style='margin-top:4px'>外圈颜色：各人员的责任区（一区一色，标签为人员，"
+        "红底为风险人员）</div>"
+    )
+    return f"<b>图例</b><div>圆点中心：走访进度</div>{rows}{areas}"
 
 
 def render_overview(
@@ -167,13 +196,16 @@ def render_overview(
     requests: list[tuple[str, int]] | None = None,
     progress: dict | None = None,
     tiles: Tiles | None = None,
+    at_risk: list[dict] | None = None,
 ) -> LeanMap:
     """The town at a glance. ``states`` maps target → a key of ``STATUS``; ``requests`` lists
-    (target, subject 1–7); ``progress`` carries coverage and counts for the box."""
+    (target, subject 0–7, 0 = 待分类); ``progress`` carries coverage and counts for the box;
+    ``at_risk`` the summary's at-risk cadres (named in the box and on the map)."""
     tiles = tiles or get_tiles("amap")
     pts = _points(tiles, campaign.targets)
     m = new_map(tiles, tuple(pts.mean(axis=0)), zoom=13, canvas=True)
-    _area_layer(m, campaign, assignment, tiles).add_to(m)
+    risks = at_risk or []
+    _area_layer(m, campaign, assignment, tiles, {r["cadre_id"] for r in risks}).add_to(m)
     for layer in _status_layers(m, campaign, states or {}, tiles):
         layer.add_to(m)
     for layer in _label_layers(m, campaign, tiles):
@@ -187,11 +219,20 @@ def render_overview(
         f"第 {int(progress.get('plan_version', 1))} 版计划，"
         f"覆盖率 <b>{float(progress.get('coverage', 0.0)):.1%}</b><br>"
         f"对象 {len(campaign.targets)}，人员 {len(campaign.cadres)}；"
-        f"未遇 {int(progress.get('not_home', 0))}，升级 {int(progress.get('escalated', 0))}，"
-        f"风险人员 {int(progress.get('at_risk', 0))}"
+        f"<span class='nw'>未遇 {int(progress.get('not_home', 0))}，</span>"
+        f"<span class='nw'>升级 {int(progress.get('escalated', 0))}，</span>"
+        f"<span class='nw'>风险人员 {len(risks)}</span>"
     )
+    cadres = campaign.cadre_index()
+    for risk in risks[:MAX_RISKS_SHOWN]:
+        cadre = cadres.get(risk["cadre_id"])
+        name = mask_name(cadre.name) if cadre else ""
+        short = int(risk["missing_minutes"])
+        box += f"<br><b>风险</b> {h(name)}（{h(risk['cadre_id'])}）缺 {short} 分钟"
+    if len(risks) > MAX_RISKS_SHOWN:
+        box += f"<br>等 {len(risks)} 名，见 zoufang status"
     add_box(m, "progress", box, "topright")
-    add_box(m, "legend", _legend(bool(requests)), "bottomleft")
+    add_box(m, "legend", _legend(bool(requests)), "bottomleft", fold=True)
     Call("locate").add_to(m)
     m.fit_bounds([pts.min(axis=0).tolist(), pts.max(axis=0).tolist()])
     return m

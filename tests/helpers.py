@@ -68,3 +68,27 @@ def service_or_skip(name: str, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{name} is required in CI but unavailable: {reason}")
     pytest.skip(f"{name} unavailable: {reason}")
+
+
+def zoufang(capsys, *args: object) -> tuple[int, str, str]:
+    """The real command line, in this process: (exit code, stdout, stderr)."""
+    from workers.cli import main
+
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """A CSV as an office saves it (UTF-8 with BOM)."""
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -35,3 +35,26 @@ class NoWorkerError(ZoufangError):
 class OutputError(ZoufangError):
     """The store holds the result, but its files could not be written (full disk, a
     read-only folder): ``zoufang export`` writes them again."""
+
+
+class RestoreRefused(ZoufangError):
+    """A roll-back that would break the published pairing, or to a version never published
+    (nothing was changed)."""
+
+
+class ReplanHeld(ZoufangError):
+    """The re-plan guard stopped a version that would drop scheduled work for many cadres;
+    it is kept, unpublished, until ``--force``. Carries the version and the findings."""
+
+    def __init__(self, message: str, version: int, guard: dict):
+        super().__init__(message)
+        self.version = version
+        self.guard = guard
+
+
+class SampleFolderInUse(ZoufangError):
+    """``zoufang sample`` was asked to write over a campaign folder (nothing was written)."""
+
+
+class ProposalChanged(ZoufangError):
+    """``rebalance --apply`` named a proposal that is no longer the current one."""

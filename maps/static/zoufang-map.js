@@ -66,6 +66,7 @@
   /* Every map: plain-text attribution prefix (Leaflet's default shows a flag). */
   ZF.init = function (map) {
     if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
   };
 
   ZF.box = function (map, key) {
@@ -74,6 +75,14 @@
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "zf-box " + (spec.cls || ""));
       div.innerHTML = spec.html; /* escaped by the page's writer */
+      if (spec.fold && window.innerWidth < 600) {
+        /* a phone keeps the map: the box opens with a tap */
+        L.DomUtil.addClass(div, "folded");
+        L.DomEvent.on(div, "click", function () {
+          if (L.DomUtil.hasClass(div, "folded")) L.DomUtil.removeClass(div, "folded");
+          else L.DomUtil.addClass(div, "folded");
+        });
+      }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -81,39 +90,227 @@
     control.addTo(map);
   };
 
-  function markerIcon(html, size, anchor, cls) {
-    return L.divIcon({ html: html, iconSize: size, iconAnchor: anchor, className: cls });
+  function markerIcon(html, size, anchor, cls, popupAnchor) {
+    return L.divIcon({
+      html: html,
+      iconSize: size,
+      iconAnchor: anchor,
+      className: cls,
+      popupAnchor: popupAnchor || [0, -anchor[1]],
+    });
   }
 
-  /* A day map's route: the line, the base, and numbered stops (popups pre-escaped). */
+  /* A day map's route: the line, the base, and one marker per place — a stop, or the
+   * stops of one building, labelled with their numbers (popups pre-escaped). */
+  var stopMarkers = {};
+
+  function iconWidth(g) {
+    return Math.max(30, 14 + 9 * String(g.label).length + (g.stops.length > 1 ? 30 : 0));
+  }
+
+  function groupIcon(g, shift) {
+    var label = String(g.label);
+    var many = g.stops.length > 1;
+    var cls = "zf-stop " + g.kind;
+    if (g.mixed && hasPriority(g)) cls += " mixed-priority";
+    var html = '<div class="' + cls + '">' + label + (many ? "<small>" + g.stops.length + "处</small>" : "") + "</div>";
+    var width = iconWidth(g);
+    /* the popup opens above the marker where it is drawn, moved or not */
+    var drawn = 15 - (shift || 0);
+    return markerIcon(html, [width, 30], [width / 2, drawn], "zf-stop-icon", [0, -drawn]);
+  }
+
+  /* Markers of nearby places must not hide each other: at each zoom, a marker that would
+   * overlap one already placed is moved down (or up) by a marker's height until it is free. */
+  function declutter(map, placed) {
+    var home = map.latLngToLayerPoint(part("route").base);
+    var boxes = [{ x: home.x, y: home.y, w: 36 }]; /* the base stays where it is */
+    for (var i = 0; i < placed.length; i++) {
+      var g = placed[i].group;
+      var p = map.latLngToLayerPoint([g.lat, g.lon]);
+      var w = iconWidth(g);
+      var shift = 0;
+      for (var tries = 0; tries < 12; tries++) {
+        var y = p.y + shift;
+        var clash = false;
+        for (var k = 0; k < boxes.length; k++) {
+          var b = boxes[k];
+          if (Math.abs(b.x - p.x) < (b.w + w) / 2 + 2 && Math.abs(b.y - y) < 32) {
+            clash = true;
+            break;
+          }
+        }
+        if (!clash) break;
+        shift = tries % 2 === 0 ? Math.abs(shift) + 32 : -Math.abs(shift);
+      }
+      boxes.push({ x: p.x, y: p.y + shift, w: w });
+      if (shift !== placed[i].shift) {
+        placed[i].shift = shift;
+        placed[i].marker.setIcon(groupIcon(g, shift));
+      }
+    }
+  }
+
+  function hasPriority(g) {
+    var stops = part("route").stops;
+    for (var i = 0; i < g.stops.length; i++) {
+      if (stops[g.stops[i] - 1].kind === "priority") return true;
+    }
+    return false;
+  }
+
   ZF.route = function (layer) {
     var route = part("route");
+    var placed = [];
     L.polyline(route.line, { color: "#c0392b", weight: 4, opacity: 0.8, className: "zf-route" }).addTo(layer);
     L.marker(route.base, {
       icon: markerIcon('<div class="zf-base">出发</div>', [34, 34], [17, 17], "zf-base-icon"),
     })
       .bindTooltip("出发点 / 返回点")
       .addTo(layer);
-    for (var i = 0; i < route.stops.length; i++) {
-      var s = route.stops[i];
-      var html = '<div class="zf-stop ' + s.kind + '">' + s.n + "</div>";
-      L.marker([s.lat, s.lon], { icon: markerIcon(html, [30, 30], s.anchor, "zf-stop-icon") })
-        .bindPopup(s.popup, { maxWidth: 280 })
+    for (var i = 0; i < route.groups.length; i++) {
+      var g = route.groups[i];
+      var marker = L.marker([g.lat, g.lon], {
+        icon: groupIcon(g, 0),
+        zIndexOffset: g.kind === "priority" || hasPriority(g) ? 1000 : 0,
+      })
+        .bindPopup(g.popup, {
+          maxWidth: 300,
+          maxHeight: 300,
+          /* clear of the title box above and the stop list below */
+          autoPanPaddingTopLeft: L.point(12, 150),
+          autoPanPaddingBottomRight: L.point(12, 120),
+        })
         .addTo(layer);
+      for (var j = 0; j < g.stops.length; j++) stopMarkers[g.stops[j]] = marker;
+      /* priority places are placed first: they keep their spot, others move */
+      placed.push({ group: g, marker: marker, shift: 0 });
     }
+    placed.sort(function (a, b) {
+      return (b.group.kind === "priority") - (a.group.kind === "priority") || a.group.stops[0] - b.group.stops[0];
+    });
+    function hook(map) {
+      declutter(map, placed);
+      map.on("zoomend", function () {
+        declutter(map, placed);
+      });
+    }
+    if (layer._map) hook(layer._map);
+    else layer.on("add", function () { hook(layer._map); });
   };
 
-  /* Overview: areas as outlines (or a point), each with its tooltip. */
+  /* The stop list: a sheet at the bottom (legend always shown), opened with a tap; a row
+   * shows its stop on the map, its link opens AMap's navigation. */
+  ZF.stoplist = function (map) {
+    var route = part("route");
+    var container = map.getContainer();
+    var sheet = L.DomUtil.create("div", "zf-sheet", container);
+    var head = L.DomUtil.create("div", "zf-head", sheet);
+    head.innerHTML = "<b></b>" + route.legend; /* escaped by the writer */
+    head.firstChild.textContent = "▲ " + route.list_title;
+    var list = L.DomUtil.create("div", "zf-list", sheet);
+    L.DomEvent.disableClickPropagation(sheet);
+    L.DomEvent.disableScrollPropagation(sheet);
+    var rows = {};
+    for (var i = 0; i < route.stops.length; i++) {
+      var s = route.stops[i];
+      var row = L.DomUtil.create("div", "zf-row", list);
+      var nav = document.createElement("a");
+      nav.className = "zf-nav";
+      nav.textContent = "导航";
+      nav.href = s.nav; /* built by the writer: https://uri.amap.com/navigation?… */
+      nav.target = "_blank";
+      nav.rel = "noopener";
+      row.appendChild(nav);
+      var text = document.createElement("span");
+      text.innerHTML =
+        '<span class="zf-dot ' + s.kind + '">' + s.n + "</span><b>" + s.time + "</b> " + s.name +
+        " <small>" + s.id + " " + s.type + "</small>" +
+        (s.address ? "<br><small>" + s.address + "</small>" : "") +
+        (s.note ? "<br><small>" + s.note + "</small>" : "");
+      row.appendChild(text);
+      rows[s.n] = row;
+      (function (stop) {
+        L.DomEvent.on(text, "click", function () {
+          var marker = stopMarkers[stop.n];
+          map.setView([stop.lat, stop.lon], Math.max(map.getZoom(), 17));
+          if (marker) marker.openPopup();
+          for (var n in rows) L.DomUtil.removeClass(rows[n], "on");
+          L.DomUtil.addClass(rows[stop.n], "on");
+        });
+      })(s);
+    }
+    /* The route fits between the title and the sheet, whatever the sheet's height. */
+    function place() {
+      container.style.setProperty("--zf-sheet", sheet.offsetHeight + 8 + "px");
+      var title = container.querySelector(".zf-box");
+      if (route.line.length > 1) {
+        map.fitBounds(L.latLngBounds(route.line), {
+          paddingTopLeft: [24, (title ? title.offsetHeight : 0) + 24],
+          paddingBottomRight: [24, sheet.offsetHeight + 24],
+          maxZoom: 18,
+        });
+      }
+    }
+    L.DomEvent.on(head, "click", function () {
+      if (L.DomUtil.hasClass(sheet, "open")) L.DomUtil.removeClass(sheet, "open");
+      else L.DomUtil.addClass(sheet, "open");
+      head.firstChild.textContent = (L.DomUtil.hasClass(sheet, "open") ? "▼ " : "▲ ") + route.list_title;
+      place();
+    });
+    L.DomUtil.addClass(container, "zf-sheet-on");
+    place();
+  };
+
+  /* Overview: each area as its targets' dots in the area's colour, and its cadre's label
+   * (red when at risk) at the area's middle target. */
   ZF.areas = function (layer) {
     var areas = part("areas");
+    var labels = [];
     for (var i = 0; i < areas.length; i++) {
       var a = areas[i];
-      var shape =
-        a.hull.length >= 3
-          ? L.polygon(a.hull, { color: a.colour, weight: 1.5, fill: true, fillOpacity: 0.12 })
-          : L.circleMarker(a.hull[0], { radius: 8, color: a.colour });
-      shape.bindTooltip(a.label).addTo(layer);
+      var style = { radius: 6, weight: 1, color: "#fff", fill: true, fillColor: a.colour, fillOpacity: 0.85 };
+      for (var k = 0; k < a.at.length; k++) {
+        L.circleMarker(a.at[k], style).bindTooltip(a.tip).addTo(layer);
+      }
+      var cls = "zf-area-label" + (a.risk ? " risk" : "");
+      var label = L.marker(a.label_at, {
+        icon: L.divIcon({
+          html: '<div class="' + cls + '" style="border-color:' + a.colour + '">' + a.label + "</div>",
+          iconSize: null,
+          className: "zf-area-icon",
+        }),
+        interactive: false,
+      }).addTo(layer);
+      labels.push({ marker: label, at: a.label_at, risk: a.risk, size: a.at.length, chars: a.label.length });
     }
+    /* Labels that would overlap are left out at this zoom (at-risk cadres and big areas
+     * first); zooming in shows them. */
+    labels.sort(function (x, y) {
+      return (y.risk - x.risk) || (y.size - x.size);
+    });
+    function declutterLabels(map) {
+      var boxes = [];
+      for (var i = 0; i < labels.length; i++) {
+        var l = labels[i];
+        var p = map.latLngToLayerPoint(l.at);
+        var w = 12 * l.chars + 10;
+        var free = true;
+        for (var k = 0; k < boxes.length && free; k++) {
+          free = Math.abs(boxes[k].x - p.x) > (boxes[k].w + w) / 2 || Math.abs(boxes[k].y - p.y) > 22;
+        }
+        if (free) boxes.push({ x: p.x, y: p.y, w: w });
+        l.marker.setOpacity(free ? 1 : 0);
+      }
+    }
+    function hook(map) {
+      declutterLabels(map);
+      map.on("zoomend", function () {
+        declutterLabels(map);
+      });
+    }
+    if (layer._map) hook(layer._map);
+    else layer.on("add", function () { hook(layer._map); });
   };
 
   /* Overview: targets of one status as small dots on the canvas. */

@@ -56,3 +56,10 @@ PLAN_TIME_LIMIT_S = 0.15
 REPLAN_TIME_LIMIT_S = 0.02
 #: Seconds per cadre for a return-visit plan (a handful of stops each).
 FOLLOWUP_TIME_LIMIT_S = 0.1
+
+#: The re-plan guard: a night's re-plan that leaves scheduled work of at least this many
+#: cadres — and this share of the cadres with work — without a day is held until ``--force``
+#: (a mistyped day, or a return visit taken for a campaign day, drops work for everyone; an
+#: ordinary night drops a retry or two for a few cadres at most).
+GUARD_MIN_CADRES = 3
+GUARD_CADRE_SHARE = 0.2

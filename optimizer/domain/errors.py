@@ -64,10 +64,10 @@ class InvalidInputError(ZoufangError):
     def report(self, shown: int = PROBLEMS_SHOWN) -> str:
         """Every problem, or the first ``shown`` of them and how many more there are."""
         n = len(self.problems)
-        lines = [f"输入有误，共 {n} 处 / {n} problem(s) found:"]
+        lines = [f"输入有误，共 {n} 处："]
         lines += [f"  - {p}" for p in self.problems[:shown]]
         if n > shown:
-            lines.append(f"  …… 另有 {n - shown} 处未列出 / {n - shown} more not shown")
+            lines.append(f"  …… 另有 {n - shown} 处未列出")
         return "\n".join(lines)
 
 

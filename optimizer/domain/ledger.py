@@ -3,6 +3,11 @@
 登记 → 办理中 → 已办结 → 已回访 → 已销号. A request is closed (销号) only after its return visit
 (回访) found the resident satisfied; a resident not satisfied re-opens it (→ 办理中). Return
 visits are recorded as outcomes of the same cadre who took the request.
+
+A request recorded with its text but no class (诉求内容 without 诉求分类) is filed as 待分类
+(class 0-0): the notices classify in a stage after the visits (问题分类阶段), so a visit may
+well leave it to the office. It stays in the ledger, 附件6 and the report, and must be
+classified (``ledger update --category R-S``) before it is handled.
 """
 
 from __future__ import annotations
@@ -30,7 +35,18 @@ MANUAL = {
 RETURN_VISIT = {True: RETURNED, False: IN_PROGRESS}
 
 #: The unit answering for a request by its responsibility class (a coordinator may name one).
-DEFAULT_UNIT = {1: "镇、村", 2: "镇和市直部门", 3: "市直部门"}
+DEFAULT_UNIT = {0: "待定", 1: "镇、村", 2: "镇和市直部门", 3: "市直部门"}
+
+UNCLASSIFIED = 0  # responsibility and subject of a request filed as 待分类
+UNCLASSIFIED_ZH = "待分类"
+
+
+def responsibility_zh(responsibility: int) -> str:
+    return RESPONSIBILITY_ZH.get(responsibility, UNCLASSIFIED_ZH)
+
+
+def subject_zh(subject: int) -> str:
+    return SUBJECT_ZH.get(subject, UNCLASSIFIED_ZH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +64,19 @@ class Request:
     unit: str  # the answering unit named by a coordinator ("" = the class's default)
     due: dt.date
     updated_at: dt.datetime
+    notes: str = ""  # 办理情况: what coordinators wrote at each move, oldest first
 
     def __post_init__(self) -> None:
-        if self.responsibility not in RESPONSIBILITY_ZH or self.subject not in SUBJECT_ZH:
+        unclassified = self.responsibility == self.subject == UNCLASSIFIED
+        known = self.responsibility in RESPONSIBILITY_ZH and self.subject in SUBJECT_ZH
+        if not (known or unclassified):
             raise ValueError(f"request {self.id}: class {self.responsibility}-{self.subject}")
         if self.state not in STATES:
             raise ValueError(f"request {self.id}: state {self.state}")
+
+    @property
+    def classified(self) -> bool:
+        return self.responsibility != UNCLASSIFIED
 
     @property
     def answering_unit(self) -> str:
@@ -67,13 +90,20 @@ class SpotCheck:
     target_id: str
     cadre_id: str
     sample_seed: int
-    result: str | None = None  # confirmed | not_confirmed | None (pending)
+    result: str | None = None  # confirmed | not_confirmed | no_answer | None (pending)
     note: str = ""
     checked_at: dt.datetime | None = None
 
 
-def manual_move(current: str, target: str) -> str:
-    """The new state, or LedgerError if ``current → target`` is not a legal manual move."""
+#: Spot-check results (电话回访抽查): what the checker found, in the sheet's words.
+SPOT_RESULTS = {"confirmed": "属实", "not_confirmed": "不属实", "no_answer": "未接通"}
+
+
+def manual_move(current: str, target: str, classified: bool = True) -> str:
+    """The new state, or LedgerError if ``current → target`` is not a legal manual move (a
+    request filed as 待分类 is classified before it is handled)."""
+    if not classified and target != current:
+        raise LedgerError("这件诉求尚未分类（待分类）：请先用 --category R-S 分类，再办理")
     if target not in STATES:
         raise LedgerError(f"未知的状态「{target}」，可选：{'、'.join(STATES)}")
     if target == CLOSED and current != RETURNED:
@@ -82,6 +112,12 @@ def manual_move(current: str, target: str) -> str:
         allowed = "、".join(sorted(MANUAL.get(current, set()))) or "（无，需等待回访）"
         raise LedgerError(f"不能从「{current}」改为「{target}」；可改为：{allowed}")
     return target
+
+
+def check_classifiable(current: str) -> None:
+    """A request is classified, or corrected, until it is closed."""
+    if current == CLOSED:
+        raise LedgerError("已销号的诉求不能再改分类")
 
 
 def return_visit_move(current: str, satisfied: bool) -> str:

@@ -7,6 +7,7 @@ Plans refer to targets and cadres by id. Change a value with ``dataclasses.repla
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -18,6 +19,8 @@ from optimizer.domain.codes import (
     OutcomeStatus,
     TargetType,
 )
+
+TOWN_NAME = re.compile(r"^(.+?(?:街道|镇|乡))")
 
 
 def hhmm(minutes: int) -> str:
@@ -76,7 +79,9 @@ class Policy:
 @dataclass(frozen=True, slots=True)
 class MapOptions:
     tiles: str = defaults.TILES  # amap | tianditu | osm
-    offline: bool = False  # inline Leaflet into every map
+    # Inline Leaflet into every map (default): a CDN blocked or slow where the map is opened
+    # must not leave a blank page. False loads Leaflet from the CDN (smaller files).
+    offline: bool = True
 
 
 DEFAULT_WINDOWS = tuple((name, Window(*span)) for name, span in defaults.WINDOWS.items())
@@ -97,6 +102,16 @@ class Settings:
     close_date: dt.date | None = None  # 办结 date of the 诉求 ledger
     maps: MapOptions = MapOptions()
     replan_at_min: int | None = None  # [schedule] replan_at: the server's nightly re-plan
+    town: str = ""  # the 镇/街道 (campaign.toml ``town``); "" = read from the name
+
+    @property
+    def town_name(self) -> str:
+        """The town (所属镇街): ``town`` when given, else the name's leading 镇, 街道 or 乡
+        (黄屯街道优化服务百日大走访 → 黄屯街道), else the whole name."""
+        if self.town:
+            return self.town
+        match = TOWN_NAME.match(self.name)
+        return match[1] if match else self.name
 
     def __post_init__(self) -> None:
         if self.days < 1:
@@ -353,6 +368,12 @@ class Outcome:
     category: RequestCategory | None = None
     request: str = ""
     satisfied: bool | None = None  # return visits: was the resident satisfied
+
+    @property
+    def return_visit(self) -> bool:
+        """A 回访 of a resolved request: outside the campaign-day clock (it never counts as an
+        attempt, never says which night it is)."""
+        return self.satisfied is not None
 
     @property
     def key(self) -> tuple[str, int, str, int | None]:

@@ -79,7 +79,9 @@ def target_states(
     """
     planned_time = planned_time or {}
     by_target: dict[str, list[Outcome]] = defaultdict(list)
-    for o in sorted(outcomes, key=lambda o: (o.day, -1 if o.time_min is None else o.time_min)):
+    # Return visits (回访) report back on a request; they are no attempt of the campaign.
+    visits = (o for o in outcomes if not o.return_visit)
+    for o in sorted(visits, key=lambda o: (o.day, -1 if o.time_min is None else o.time_min)):
         by_target[o.target_id].append(o)
     limit = campaign.settings.policy.max_attempts
     states = {}

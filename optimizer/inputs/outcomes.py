@@ -13,24 +13,17 @@ from optimizer.inputs.rows import RowReader
 from optimizer.inputs.sheets import Sheet, read_sheet
 
 
-def _outcome(
-    r: RowReader, campaign: Campaign, owner: dict[str, str], last_day: int, returnable
-) -> Outcome | None:
+def _outcome(r: RowReader, owner: dict[str, str], limits: tuple[int, int, int], returnable):
     target_id = r.required("target_id", "对象编号")
     if target_id and target_id not in owner:
         r.problem("target_id", f"对象编号「{target_id}」不在已发布的分片中", "走访对象表中的编号")
-    days = last_day
-    day = r.get("day", lambda s: parse_int(s, what=f"1 到 {days} 的天数"))
-    if day is not None and not 1 <= day <= days:
-        r.problem("day", f"第 {day} 天不在活动期（含回访安排）1–{days} 天内", f"1 到 {days}")
-    elif day is None and not r.text("day"):
-        r.problem("day", "天为空", f"1 到 {days}")
+    satisfied = r.get("satisfied", parse_bool)
+    day = _day(r, satisfied is not None, limits)
     status = r.get("status", parse_status)
     if status is None and not r.text("status"):
         r.problem("status", "结果为空", "已走访/未遇/拒访/已搬离/信息有误")
     time_min = r.get("time", parse_time)
     cadre_id = r.text("cadre_id") or None
-    satisfied = r.get("satisfied", parse_bool)
     if satisfied is not None:  # a return visit (回访) of a resolved request
         _check_return_visit(r, target_id, cadre_id, returnable)
         cadre_id = cadre_id or returnable.get(target_id)
@@ -44,6 +37,33 @@ def _outcome(
     return Outcome(
         target_id, day, status, time_min, cadre_id, category, r.text("request"), satisfied
     )
+
+
+def _day(r: RowReader, return_visit: bool, limits: tuple[int, int, int]) -> int | None:
+    """The row's campaign day. A campaign visit keeps to the campaign and to days that have
+    happened (at most the night being recorded); a return visit to the return-visit plans."""
+    days, latest, returns_last = limits
+    last = max(days, returns_last) if return_visit else min(days, latest)
+    day = r.get("day", lambda s: parse_int(s, what=f"1 到 {last} 的天数"))
+    if day is None:
+        if not r.text("day"):
+            r.problem("day", "天为空", f"1 到 {last}")
+        return None
+    if return_visit and not 1 <= day <= last:
+        r.problem("day", f"回访的第 {day} 天不在活动期和回访安排（1–{last} 天）内", f"1 到 {last}")
+    elif not return_visit and not 1 <= day <= days:
+        r.problem(
+            "day",
+            f"第 {day} 天不在活动期 1–{days} 天内（回访结果须填“满意”一列）",
+            f"1 到 {latest}",
+        )
+    elif not return_visit and day > latest:
+        r.problem(
+            "day",
+            f"第 {day} 天还没有到：今晚最晚登记第 {latest} 天的结果",
+            f"1 到 {latest}（确为第 {day} 天的结果请加 --day {day}）",
+        )
+    return day
 
 
 def _check_return_visit(r: RowReader, target_id: str, cadre_id: str | None, returnable) -> None:
@@ -75,10 +95,18 @@ def read_outcomes(
     owner: dict[str, str],
     *,
     last_day: int | None = None,
+    return_last_day: int = 0,
     returnable: dict[str, str] | None = None,
 ) -> list[Outcome]:
     """Outcomes of one file (``read_outcome_rows`` without the row numbers)."""
-    rows = read_outcome_rows(path, campaign, owner, last_day=last_day, returnable=returnable)
+    rows = read_outcome_rows(
+        path,
+        campaign,
+        owner,
+        last_day=last_day,
+        return_last_day=return_last_day,
+        returnable=returnable,
+    )
     return [o for _, o in rows]
 
 
@@ -88,28 +116,32 @@ def read_outcome_rows(
     owner: dict[str, str],
     *,
     last_day: int | None = None,
+    return_last_day: int = 0,
     returnable: dict[str, str] | None = None,
 ) -> list[tuple[int, Outcome]]:
     """Outcomes of one file with their rows, validated against the campaign and the published
     pairing.
 
-    ``last_day`` extends the accepted days beyond the campaign (return-visit plans);
-    ``returnable`` maps targets with a resolved request to the cadre who took it: a row with
-    ``satisfied`` (满意) is a return visit of such a target.
+    ``last_day``: the latest campaign day a visit may be recorded for (the night being
+    recorded; default the campaign's last day). ``return_last_day``: the last day of the
+    return-visit plans. ``returnable`` maps targets with a resolved request to the cadre who
+    took it: a row with ``satisfied`` (满意) is a return visit of such a target.
 
     Raises
     ------
     InvalidInputError
-        Listing every bad row (unknown target or status, a day outside the campaign, a cadre
-        who is not the target's own, a malformed time or category).
+        Listing every bad row (unknown target or status, a day outside the campaign or not
+        yet come, a cadre who is not the target's own, a malformed time or category).
     """
     path = Path(path)
     sheet = read_sheet(path, OUTCOME_COLUMNS)
     problems: list[InputProblem] = list(sheet.problems)
+    days = campaign.settings.days
+    limits = (days, min(days, last_day or days), return_last_day)
     outcomes = []
     for row, values in sheet.rows:
         r = RowReader(sheet, row, values)
-        outcome = _outcome(r, campaign, owner, last_day or campaign.settings.days, returnable or {})
+        outcome = _outcome(r, owner, limits, returnable or {})
         problems += r.problems
         if outcome is not None:
             outcomes.append((row, outcome))
@@ -128,19 +160,23 @@ def check_outcome_rows(
     *,
     label: str,
     last_day: int | None = None,
+    return_last_day: int = 0,
     returnable: dict[str, str] | None = None,
 ) -> list[Outcome | list[InputProblem]]:
     """Rows of text keyed by the outcome fields (``target_id``, ``day``, ``status``, …), as a
-    client other than a file sends them (the field app), through the same checks as a file.
+    client other than a file sends them (the field app), through the same checks as a file
+    (``last_day`` and ``return_last_day`` as in ``read_outcome_rows``).
 
     Unlike a file, each row stands alone: the result holds, row by row, the outcome or that
     row's problems (row numbers count from 1 in the order given).
     """
     names = {c.name: c.name for c in OUTCOME_COLUMNS}
     sheet = Sheet(label, 0, names, [])
+    days = campaign.settings.days
+    limits = (days, min(days, last_day or days), return_last_day)
     checked: list[Outcome | list[InputProblem]] = []
     for number, values in enumerate(rows, start=1):
         r = RowReader(sheet, number, values)
-        outcome = _outcome(r, campaign, owner, last_day or campaign.settings.days, returnable or {})
+        outcome = _outcome(r, owner, limits, returnable or {})
         checked.append(r.problems if outcome is None else outcome)
     return checked

@@ -165,10 +165,10 @@ def _maps(r: _Reader) -> MapOptions:
     if tiles not in ("amap", "tianditu", "osm"):
         r.problem("maps.tiles", f"未知的底图「{_shown(tiles)}」", "amap、tianditu 或 osm")
         tiles = "amap"
-    offline = table.get("offline", False)
+    offline = table.get("offline", True)
     if not isinstance(offline, bool):
         r.problem("maps.offline", f"「{_shown(offline)}」不是 true/false", "true 或 false")
-        offline = False
+        offline = True
     return MapOptions(tiles, offline)
 
 
@@ -268,6 +268,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         close_date=_date(r, r.table("ledger"), "ledger.close_date", required=False),
         maps=_maps(r),
         replan_at_min=_schedule(r),
+        town=str(data.get("town", "")).strip(),
     )
     if r.problems:
         return None, r.problems

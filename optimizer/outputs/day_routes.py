@@ -1,90 +1,214 @@
-"""日路线 workbook: one printable sheet per campaign day, every cadre's stops in order."""
+"""日路线 workbook: a sheet per cadre, a printed page per day — the cadre's day sheet.
+
+Each day is a block that starts on a new page: the title, who and when (plan version), the
+stops in visiting order with 重点 marked, and empty columns to write the result, the request
+and the resident's signature in; the cadre signs at the foot. A return-visit plan (回访) is
+the same sheet titled 回访, saying for each stop which request to report back on and what
+was done about it, with a column for 满意/不满意.
+
+Household names are masked; no phone numbers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.domain.model import Campaign, Plan, hhmm
-from optimizer.domain.privacy import display_address, display_name
-from optimizer.outputs.files import workbook, write_cell
-from optimizer.outputs.xlsx import Formats, column_widths, setup_a4_landscape
+from optimizer.domain.model import Campaign, DayRoute, Plan, hhmm
+from optimizer.domain.privacy import display_address, display_name, mask_free_text
+from optimizer.outputs.files import header_text, sheet_name, workbook, write_cell
+from optimizer.outputs.xlsx import BODY_FONT, Formats, display_width
 
 FILENAME = "日路线.xlsx"
-HEADERS = [
-    "走访人员",
-    "序号",
-    "对象编号",
-    "名称",
-    "类型",
-    "地址",
-    "可走访时段",
-    "计划到达",
-    "计划离开",
-    "路程(分)",
-]
-NUMBER_COLUMNS = (1, 9)  # 序号, 路程
-ADDRESS_COLUMN = 5
+STATUS_HINT = "结果填：已走访 / 未遇 / 拒访 / 已搬离 / 信息有误"
 
 
-def day_route_rows(campaign: Campaign, plan: Plan) -> dict[int, list[list[object]]]:
-    """Rows per day: cadre, order, target, masked name, type, address, window, times."""
+@dataclass(frozen=True, slots=True)
+class ReturnItem:
+    """One request to report back on at a return visit."""
+
+    request_id: int
+    text: str
+    notes: str  # 办理情况
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]
+    title: str
+    hint: str
+
+
+DAY_LAYOUT = Layout(
+    (
+        *("序号", "计划到达", "对象编号", "户主/名称", "类型", "地址", "重点", "可走访时段"),
+        *("走访结果\n（填写）", "诉求分类及内容\n（填写）", "群众签字"),
+    ),
+    (5, 7, 10, 9, 5, 18, 5, 10, 12, 22, 10),
+    "走访路线单",
+    STATUS_HINT,
+)
+RETURN_LAYOUT = Layout(
+    (
+        *("序号", "计划到达", "对象编号", "户主/名称", "地址", "诉求编号", "反馈的诉求"),
+        *("办理情况", "是否满意\n（填写）", "群众签字"),
+    ),
+    (5, 7, 10, 9, 18, 8, 22, 24, 10, 10),
+    "回访路线单",
+    "回访时向群众反馈办理情况；“是否满意”填 是 或 否",
+)
+
+
+def _day_rows(campaign: Campaign, route: DayRoute) -> list[list[object]]:
     targets = campaign.target_index()
-    cadres = campaign.cadre_index()
-    by_day: dict[int, list[list[object]]] = {}
-    for route in sorted(plan.routes, key=lambda r: (r.day, r.cadre_id)):
-        cadre = cadres[route.cadre_id]
-        for seq, stop in enumerate(route.stops, start=1):
-            t = targets[stop.target_id]
-            window = str(t.window) if t.window else "不限"
-            by_day.setdefault(route.day, []).append(
-                [
-                    f"{cadre.name}（{cadre.id}）",
-                    seq,
-                    t.id,
-                    display_name(t),
-                    t.type.zh,
-                    display_address(t),
-                    window,
-                    hhmm(stop.arrive_min),
-                    hhmm(stop.depart_min),
-                    stop.travel_min,
-                ]
-            )
-    return by_day
+    rows = []
+    for seq, stop in enumerate(route.stops, start=1):
+        t = targets[stop.target_id]
+        window = str(t.window) if t.window else "不限"
+        rows.append(
+            [
+                seq,
+                hhmm(stop.arrive_min),
+                t.id,
+                display_name(t),
+                t.type.zh,
+                display_address(t),
+                "重点" if t.priority else "",
+                window,
+                "",
+                "",
+                "",
+            ]
+        )
+    return rows
 
 
-def write_day_routes(folder: Path, campaign: Campaign, plan: Plan) -> Path:
-    """Write 日路线.xlsx (names masked; no phone numbers)."""
+def _return_rows(campaign, route: DayRoute, returns: Mapping[str, list[ReturnItem]]):
+    targets = campaign.target_index()
+    rows = []
+    for seq, stop in enumerate(route.stops, start=1):
+        t = targets[stop.target_id]
+        items = returns.get(t.id, [])
+        rows.append(
+            [
+                seq,
+                hhmm(stop.arrive_min),
+                t.id,
+                display_name(t),
+                display_address(t),
+                "、".join(f"#{i.request_id}" for i in items),
+                mask_free_text("；".join(i.text for i in items)),
+                mask_free_text("；".join(i.notes for i in items if i.notes)) or "（无说明）",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
+def write_day_routes(
+    folder: Path,
+    campaign: Campaign,
+    plan: Plan,
+    *,
+    returns: Mapping[str, list[ReturnItem]] | None = None,
+) -> Path:
+    """Write 日路线.xlsx: a sheet per cadre, a page per day (``returns``: a return-visit
+    plan's requests by target, which makes it a 回访 sheet)."""
     path = Path(folder) / FILENAME
-    with workbook(path) as book:
-        _fill(book, campaign, plan)
+    with workbook(path, strings_to_urls=False) as book:  # shared strings: faster
+        _fill(book, campaign, plan, returns)
     return path
 
 
-def _fill(book, campaign: Campaign, plan: Plan) -> None:
-    f = Formats(book)
-    rows_by_day = day_route_rows(campaign, plan)
-    for day in sorted(rows_by_day):
-        rows = rows_by_day[day]
-        date = campaign.settings.date_of(day)
-        title = f"{campaign.settings.name} 第{day}天（{date.isoformat()}）走访路线"
-        sheet = book.add_worksheet(f"第{day}天 {date.month}月{date.day}日")
-        widths = column_widths(HEADERS, rows, limits={ADDRESS_COLUMN: 30})
-        for j, width in enumerate(widths):
+def _fill(book, campaign: Campaign, plan: Plan, returns) -> None:
+    f = _Formats(book)
+    layout = RETURN_LAYOUT if returns is not None else DAY_LAYOUT
+    by_cadre: dict[str, list[DayRoute]] = {}
+    for route in sorted(plan.routes, key=lambda r: (r.cadre_id, r.day)):
+        if route.stops:
+            by_cadre.setdefault(route.cadre_id, []).append(route)
+    cadres = campaign.cadre_index()
+    used: set[str] = set()
+    for cadre_id, routes in by_cadre.items():
+        cadre = cadres[cadre_id]
+        sheet = book.add_worksheet(sheet_name(f"{cadre.id} {cadre.name}", used))
+        for j, width in enumerate(layout.widths):
             sheet.set_column(j, j, width)
-        sheet.merge_range(0, 0, 0, len(HEADERS) - 1, "", f.title)
-        write_cell(sheet, 0, 0, title, f.title)
-        for j, head in enumerate(HEADERS):
-            sheet.write_string(1, j, head, f.header)
-        # Typed writes (``write_cell``): the generic ``write`` tests every string against URL
-        # and formula patterns, which costs more than the rest of this workbook.
-        styles = [
-            f.number if j in NUMBER_COLUMNS else f.text if j == ADDRESS_COLUMN else f.centre
-            for j in range(len(HEADERS))
-        ]
-        for i, row in enumerate(rows, start=2):
-            for j, value in enumerate(row):
-                write_cell(sheet, i, j, value, styles[j])
-        setup_a4_landscape(sheet, header_row=1, title=title)
-    if not rows_by_day:
+        breaks, row = [], 0
+        for route in routes:
+            if row:
+                breaks.append(row)
+            rows = (
+                _return_rows(campaign, route, returns)
+                if returns is not None
+                else _day_rows(campaign, route)
+            )
+            row = _block(sheet, f, campaign, plan, cadre, route, rows, layout, row)
+        sheet.set_h_pagebreaks(breaks)
+        _print_setup(sheet, f"{campaign.settings.name} {layout.title}", layout.widths)
+    if not by_cadre:
         book.add_worksheet("无路线").write_string(0, 0, "没有安排路线")
+
+
+def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: int) -> int:
+    """One day: title, who and when, the table, the signature line; returns the next row."""
+    last = len(layout.headers) - 1
+    date = campaign.settings.date_of(route.day)
+    heading = "回访" if layout is RETURN_LAYOUT else f"第{route.day}天"
+    sheet.merge_range(top, 0, top, last, f"{campaign.settings.name} {layout.title}", f.title)
+    sheet.set_row(top, 30)
+    who = (
+        f"走访人员：{cadre.name}（{cadre.id}）{cadre.role}    "
+        f"日期：{date.year}年{date.month}月{date.day}日（{heading}）    "
+        f"共 {len(rows)} 处，{hhmm(route.start_min)} 出发，约 {hhmm(route.end_min)} 返回"
+        + (f"    计划第 {plan.version} 版" if layout is DAY_LAYOUT else "")
+    )
+    sheet.merge_range(top + 1, 0, top + 1, last, who, f.line)
+    for j, head in enumerate(layout.headers):
+        sheet.write_string(top + 2, j, head, f.header)
+    sheet.set_row(top + 2, 30)
+    for i, values in enumerate(rows, start=top + 3):
+        for j, value in enumerate(values):
+            write_cell(sheet, i, j, value, f.centre if j in (0, 1, 6) else f.text)
+        sheet.set_row(i, _height(values, layout.widths))
+    foot = top + 3 + len(rows)
+    sheet.merge_range(foot, 0, foot, last, layout.hint, f.note)
+    sheet.merge_range(
+        foot + 1, 0, foot + 1, last, "走访人员签字：______________    日期：______", f.line
+    )
+    sheet.set_row(foot + 1, 28)
+    return foot + 2
+
+
+def _height(values: list[object], widths: tuple[int, ...]) -> float:
+    """Room to write by hand: two lines at least, more where a cell wraps."""
+    wrapped = [
+        -(-display_width(v) // max(1, w - 1))
+        for v, w in zip(values, widths, strict=True)
+        if v != ""
+    ]
+    return max(30.0, 15.0 * max([1, *wrapped]) + 4)
+
+
+class _Formats(Formats):
+    def __init__(self, book):
+        super().__init__(book)
+        self.line = book.add_format({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter"})
+
+
+MM_PER_CHAR = 2.75  # a column width unit as LibreOffice prints it (measured on its PDFs)
+PRINTABLE_MM = 270  # A4 landscape less the margins
+
+
+def _print_setup(sheet, title: str, widths: tuple[int, ...]) -> None:
+    """A4 landscape, scaled so that the columns fit the width; the page breaks are the days
+    (a "fit to page" setting would make spreadsheets ignore them, so a fixed scale it is)."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_print_scale(min(100, int(100 * PRINTABLE_MM / (MM_PER_CHAR * sum(widths)))))
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.set_footer(f'&C&"{BODY_FONT}"{header_text(title)}  第 &P 页 共 &N 页')

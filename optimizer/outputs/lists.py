@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH
-from optimizer.domain.ledger import Request
+from optimizer.domain.ledger import Request, responsibility_zh, subject_zh
 from optimizer.domain.model import Campaign
 from optimizer.domain.privacy import display_address, display_name, mask_free_text
 from optimizer.outputs.files import sheet_name, workbook, write_cell, write_cells, write_csv
@@ -46,13 +46,14 @@ PROBLEM_HEADERS = [
     "责任单位",
     "办结期限",
     "当前状态",
+    "办理情况",
     "走访人员",
 ]
 #: City-platform import layout (e呼善应 and similar): one row per class 2/3 request.
 PLATFORM_COLUMNS = [
     "事项编号",  # zoufang request id
     "登记日期",  # date of the visit that raised it (ISO)
-    "所属镇街",  # the campaign's town
+    "所属镇街",  # the town: campaign.toml ``town``, else the name's leading 镇/街道/乡
     "村/社区",
     "网格",
     "对象编号",
@@ -63,6 +64,7 @@ PLATFORM_COLUMNS = [
     "办结期限",  # ISO date
     "当前状态",  # 登记 / 办理中 / 已办结 / 已回访 / 已销号
     "走访人员编号",
+    "办理情况",  # (added) the notes of every move, oldest first
 ]
 
 
@@ -114,12 +116,13 @@ def problem_rows(campaign: Campaign, requests: Iterable[Request]):
                 t.id,
                 display_name(t),
                 display_address(t),
-                RESPONSIBILITY_ZH[r.responsibility],
-                SUBJECT_ZH[r.subject],
+                responsibility_zh(r.responsibility),
+                subject_zh(r.subject),
                 mask_free_text(r.text),
                 mask_free_text(r.answering_unit),
                 r.due.isoformat(),
                 r.state,
+                r.notes,
                 cadres[r.cadre_id].name if r.cadre_id in cadres else r.cadre_id,
             ]
         )
@@ -128,7 +131,7 @@ def problem_rows(campaign: Campaign, requests: Iterable[Request]):
 
 def platform_rows(campaign: Campaign, requests: Iterable[Request]):
     targets = campaign.target_index()
-    town = campaign.settings.name
+    town = campaign.settings.town_name
     return [
         [
             f"ZF-{r.id:06d}",
@@ -144,6 +147,7 @@ def platform_rows(campaign: Campaign, requests: Iterable[Request]):
             r.due.isoformat(),
             r.state,
             r.cadre_id,
+            r.notes,
         ]
         for r in requests
         if r.responsibility in (2, 3)

@@ -39,6 +39,7 @@ def cadre_days(
     was recorded, and the area still holds exactly the targets the plan covers. Such a cadre
     keeps tomorrow's route as announced (no re-solve).
     """
+    outcomes = [o for o in outcomes if not o.return_visit]  # 回访 are off the campaign clock
     states = target_states(campaign, outcomes, planned_times(plan.routes))
     routes: dict[str, list[DayRoute]] = defaultdict(list)
     for r in plan.routes:
@@ -47,7 +48,11 @@ def cadre_days(
     recorded = defaultdict(set)
     for o in since:
         recorded[o.target_id].add((o.day, o.status))
-    unscheduled = {u.target_id for u in plan.unscheduled}
+    # A cadre's own unscheduled targets: one moved to another cadre by an override is that
+    # cadre's work now, not yet planned — so that cadre changed.
+    unscheduled: dict[str, set[str]] = defaultdict(set)
+    for u in plan.unscheduled:
+        unscheduled[u.cadre_id].add(u.target_id)
     result = []
     for area in assignment.areas:
         pending = pending_targets(area.target_ids, states)
@@ -57,8 +62,11 @@ def cadre_days(
         as_planned = all((d, OutcomeStatus.VISITED) in recorded[t] for t, d in done)
         extra = sum(len(recorded[t]) for t in area.target_ids) != len(done)
         future = {s.target_id for r in routes[area.cadre_id] if r.day > today for s in r.stops}
-        covered = future | (unscheduled & set(area.target_ids))
-        changed = not as_planned or extra or covered != set(pending)
+        mine = set(area.target_ids)
+        covered = future | (unscheduled[area.cadre_id] & mine)
+        # Unscheduled targets moved away by an override: the kept result would still list them.
+        moved_away = bool(unscheduled[area.cadre_id] - mine)
+        changed = not as_planned or extra or covered != set(pending) or moved_away
         result.append(CadreDay(area.cadre_id, changed, pending))
     return result
 

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from optimizer.domain.codes import OutcomeStatus, Progress
-from optimizer.domain.model import Campaign
+from optimizer.domain.model import Campaign, Outcome, Plan
+from optimizer.domain.privacy import mask_name
 from optimizer.domain.revisits import TargetState, coverage
 
 #: The columns of a progress table, from a target's ``Progress``.
@@ -65,3 +66,53 @@ def progress_tables(
         {v: dict(c) for v, c in sorted(by_village.items())},
         {c: dict(n) for c, n in sorted(by_cadre.items())},
     )
+
+
+def silent_cadres(
+    campaign: Campaign,
+    planned: dict[int, dict[str, int]],
+    outcomes: list[Outcome],
+    owner: dict[str, str],
+) -> list[dict]:
+    """Per day, the cadres who had stops planned and reported nothing at all that day
+    (JSON-ready, names masked): a cadre absent, or a sheet never handed in.
+
+    ``planned`` maps a day to the stops each cadre had on it in the plan of that day.
+    """
+    reported: dict[int, set[str]] = defaultdict(set)
+    for o in outcomes:
+        if not o.return_visit and o.target_id in owner:
+            reported[o.day].add(owner[o.target_id])
+    cadres = campaign.cadre_index()
+    days = []
+    for day in sorted(planned):
+        quiet = [
+            {"cadre_id": c, "name": mask_name(cadres[c].name), "planned": n}
+            for c, n in sorted(planned[day].items())
+            if n and c not in reported[day] and c in cadres
+        ]
+        if quiet:
+            days.append(
+                {"day": day, "date": campaign.settings.date_of(day).isoformat(), "cadres": quiet}
+            )
+    return days
+
+
+def finish_states(
+    cadre_ids: list[str], plan: Plan, by_cadre: dict[str, dict[str, int]]
+) -> dict[str, dict]:
+    """预计完成, honestly, per cadre: ``done`` (nothing left), ``late`` (targets that no
+    remaining day can hold: how many), else ``on_track`` with the last planned day."""
+    unscheduled = Counter(u.cadre_id for u in plan.unscheduled)
+    finish = {cp.cadre_id: cp.finish_day for cp in plan.cadre_plans}
+    states = {}
+    for c in cadre_ids:
+        counts = by_cadre.get(c, {})
+        left = counts.get("pending", 0) + counts.get("not_home", 0)
+        if unscheduled[c]:
+            states[c] = {"state": "late", "day": finish.get(c, 0), "unscheduled": unscheduled[c]}
+        elif not left and not finish.get(c):
+            states[c] = {"state": "done", "day": 0, "unscheduled": 0}
+        else:
+            states[c] = {"state": "on_track", "day": finish.get(c, 0), "unscheduled": 0}
+    return states

@@ -39,8 +39,8 @@ def at_risk_cadres(campaign: Campaign, plan: Plan) -> list[AtRisk]:
         days = len(cadres[cp.cadre_id].work_days(campaign.settings.days, plan.after_day)) or 1
         per_day = math.ceil(missing / days)
         remedy = (
-            f"每日增加约 {per_day} 分钟，或由协调员调整（zoufang override CAMPAIGN --target … "
-            f"--to 其他人员 --reason …，记入审计记录）"
+            f"每日增加约 {per_day} 分钟，或移交给有空余时间的人员："
+            "zoufang rebalance CAMPAIGN 查看方案，--apply 一次执行（记入审计记录）"
         )
         result.append(AtRisk(cp.cadre_id, missing, remedy, tuple(late)))
     return result

@@ -17,6 +17,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.route.problem import RouteProblem
+from optimizer.route.stopping import StopRule
 from optimizer.route.warm_start import SplitArrays, fits_in_order, insert_missing
 
 FRONT_LOAD_S = 120  # using day k of the remaining days costs k × this
@@ -43,6 +44,7 @@ class SearchSettings:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
     solution_limit: int = 0  # >0 stops after that many solutions (deterministic tests)
+    deterministic: bool = True  # stop after a budget's worth of solutions (route.stopping)
     symmetric_days: int = 600  # >0: every day costs this; routes are put in order afterwards
     split_share: float = 0.25  # share of the time for the tour-and-split warm start (measured)
 
@@ -136,7 +138,7 @@ def _every_target_visited(m: _Model) -> None:
         m.routing.AddDisjunction([m.manager.NodeToIndex(i)], DROP_S * COST_SCALE)
 
 
-def _parameters(search: SearchSettings, time_limit_s: float):
+def _parameters(search: SearchSettings, time_limit_s: float, solutions: int = 0):
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategies = routing_enums_pb2.FirstSolutionStrategy
     params.first_solution_strategy = getattr(strategies, search.first_solution)
@@ -144,6 +146,9 @@ def _parameters(search: SearchSettings, time_limit_s: float):
     params.local_search_metaheuristic = getattr(metaheuristics, search.metaheuristic)
     params.guided_local_search_lambda_coefficient = search.gls_lambda
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if solutions:  # the clock is only the backstop, for the neighbourhoods' own searches too
+        params.solution_limit = solutions
+        params.lns_time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if search.solution_limit:
         params.solution_limit = search.solution_limit
     return params
@@ -196,13 +201,19 @@ def build_model(p: RouteProblem, search: SearchSettings) -> _Model:
     return m
 
 
-def solve_model(m: _Model, search: SearchSettings, initial, remaining_s) -> list[list[int]]:
-    """Read the warm start (day → target ids), search for ``remaining_s()`` seconds (asked
-    after the warm start is read, so its cost counts), and return each day's target nodes."""
+def solve_model(
+    m: _Model, search: SearchSettings, initial, remaining_s, stop: StopRule | None = None
+) -> list[list[int]]:
+    """Read the warm start (day → target ids), search until ``stop`` (a number of solutions,
+    the clock as a backstop) or, without one, for ``remaining_s()`` seconds (asked after the
+    warm start is read, so its cost counts), and return each day's target nodes."""
     solution = warm = None
     if initial:
         warm = m.routing.ReadAssignmentFromRoutes(_initial_routes(m, initial), True)
-    params = _parameters(search, remaining_s())
+    if stop is not None and stop.solutions:
+        params = _parameters(search, stop.seconds, stop.solutions)
+    else:
+        params = _parameters(search, remaining_s())
     if warm is not None:
         solution = m.routing.SolveFromAssignmentWithParameters(warm, params)
     if solution is None:

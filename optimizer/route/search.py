@@ -25,6 +25,7 @@ from optimizer.route.ortools_model import (
     solve_model,
 )
 from optimizer.route.problem import REASON_CAPACITY, REASON_NO_DAYS, RouteProblem
+from optimizer.route.stopping import search_stop
 from optimizer.route.timing import Leg, schedule
 from optimizer.route.warm_start import SplitArrays, insert_missing, split_start
 
@@ -89,19 +90,29 @@ def solve_routes(
     initial = dict(p.announced)
     if start is not None:
         initial = dict(collapse(replace(problem, announced=tuple(start.items())))[0].announced)
+    main_s = time_limit_s - FINISH_S
     if not initial and search.split_share:
         budget = time_limit_s * search.split_share
-        initial = split_start(p, budget / 2, search.symmetric_days or FRONT_LOAD_S * 3)
-    node_routes = _search(p, search, started + time_limit_s, initial)
+        day_cost = search.symmetric_days or FRONT_LOAD_S * 3
+        initial = split_start(p, budget / 2, day_cost, deterministic=search.deterministic)
+        main_s -= budget / 2
+    # The search stops after its budget's worth of solutions (the same work on any machine,
+    # so the same routes); without that, at the deadline.
+    stop = search_stop(max(MIN_SEARCH_S, main_s), search.deterministic)
+    node_routes = _search(p, search, started + time_limit_s, initial, stop)
     return _plan(problem, expand(node_routes, chunks), started)
 
 
-def _search(p: RouteProblem, search: SearchSettings, deadline: float, initial):
-    """Build the model, read the warm start, and search until ``deadline`` (perf_counter),
-    less what the solution's read-out takes."""
+def _search(p: RouteProblem, search: SearchSettings, deadline: float, initial, stop=None):
+    """Build the model, read the warm start, and search until ``stop`` or, without one,
+    until ``deadline`` (perf_counter), less what the solution's read-out takes."""
     m = build_model(p, search)
     node_routes = solve_model(
-        m, search, initial, lambda: max(MIN_SEARCH_S, deadline - time.perf_counter() - FINISH_S)
+        m,
+        search,
+        initial,
+        lambda: max(MIN_SEARCH_S, deadline - time.perf_counter() - FINISH_S),
+        stop,
     )
     # A short search may stop before placing every target: put the rest where they still fit
     # before calling anyone unschedulable.

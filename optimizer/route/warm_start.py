@@ -14,6 +14,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.route.problem import RouteProblem
+from optimizer.route.stopping import tour_stop
 
 MAX_STOPS = 40  # longest piece tried as one day
 SWAP_CANDIDATES = 3  # targets nearest to a priority target tried for an exchange
@@ -265,8 +266,11 @@ BOTH_WAYS_FROM_S = 0.018
 TOUR_STRATEGIES = ("PATH_CHEAPEST_ARC", "SAVINGS", "CHRISTOFIDES")
 
 
-def _giant_tour(p: RouteProblem, time_limit_s: float, variant: int = 0) -> list[int]:
-    """One tour from the base through every target, ignoring days and windows."""
+def _giant_tour(
+    p: RouteProblem, time_limit_s: float, variant: int = 0, deterministic: bool = False
+) -> list[int]:
+    """One tour from the base through every target, ignoring days and windows (searched for
+    ``time_limit_s``'s worth of solutions when ``deterministic``, else for that long)."""
     manager = pywrapcp.RoutingIndexManager(p.size + 1, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(p.travel_s.tolist()))
@@ -276,7 +280,11 @@ def _giant_tour(p: RouteProblem, time_limit_s: float, variant: int = 0) -> list[
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    stop = tour_stop(time_limit_s, deterministic)
+    params.time_limit.FromMilliseconds(max(1, int(stop.seconds * 1000)))
+    if stop.solutions:
+        params.solution_limit = stop.solutions
+        params.lns_time_limit.FromMilliseconds(max(1, int(stop.seconds * 1000)))
     solution = routing.SolveWithParameters(params)
     if solution is None:  # no time for even a first tour: the nodes in order will do
         return list(range(1, p.size + 1))
@@ -296,10 +304,12 @@ def _pieces_cost(p: RouteProblem, pieces: list[list[int]], day_cost: int) -> int
     return total + day_cost * len(pieces)
 
 
-def split_start(p: RouteProblem, time_limit_s: float, day_cost: int) -> dict[int, tuple[str, ...]]:
+def split_start(
+    p: RouteProblem, time_limit_s: float, day_cost: int, *, deterministic: bool = False
+) -> dict[int, tuple[str, ...]]:
     """A warm start: the giant tour cut into days, pieces with priority targets first."""
     count = 1 if time_limit_s < TWO_TOURS_FROM_S else 2
-    tours = [_giant_tour(p, time_limit_s / count, k) for k in range(count)]
+    tours = [_giant_tour(p, time_limit_s / count, k, deterministic) for k in range(count)]
     ways = (lambda t: (t, t[::-1])) if time_limit_s >= BOTH_WAYS_FROM_S else (lambda t: (t,))
     cuts = [split_tour(p, o, day_cost) for tour in tours for o in ways(tour)]
     candidates = [c for c in cuts if c]

@@ -76,6 +76,7 @@ def campaign_toml(spec: TownSpec, start: dt.date, days: int) -> str:
     service = "\n".join(f"{k.value} = {v}" for k, v in DEFAULT_SERVICE_MINUTES.items())
     return f"""# {SYNTHETIC_NOTE}
 name = "{spec.campaign}"
+town = "{spec.title}"
 start_date = {start.isoformat()}
 days = {days}
 day_start = "08:30"

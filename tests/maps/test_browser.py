@@ -53,9 +53,11 @@ def browser():
         launched.close()
 
 
-def open_page(browser, path: Path):
-    """The page with tiles served locally and every console error collected."""
-    page = browser.new_page(viewport={"width": 420, "height": 800})
+def open_page(browser, path: Path, phone: bool = False):
+    """The page with tiles served locally and every console error collected (``phone``: a
+    390 × 844 screen)."""
+    size = {"width": 390, "height": 844} if phone else {"width": 420, "height": 800}
+    page = browser.new_page(viewport=size)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -80,19 +82,30 @@ def planned(tmp_path_factory):
 
 
 def test_offline_day_map_in_chromium(browser, planned):
-    """From file://: one marker element per stop, the route line, no console errors."""
+    """From file:// at phone size: one marker per place, the route line, the stop list (one row
+    per stop, a navigation link each) that opens with a tap, plain-text attribution, no
+    console errors."""
     campaign, _, plan, folder = planned
     route = max(plan.routes, key=lambda r: len(r.stops))
+    m = render_day_map(campaign, route, tiles=get_tiles("amap"), version=2)
     path = folder / "day.html"
-    path.write_text(
-        to_html(render_day_map(campaign, route, tiles=get_tiles("amap")), offline=True),
-        encoding="utf-8",
-    )
-    page, errors, _ = open_page(browser, path)
+    path.write_text(to_html(m, offline=True), encoding="utf-8")
+    page, errors, _ = open_page(browser, path, phone=True)
     page.wait_for_selector(".zf-stop")
-    assert page.locator(".zf-stop").count() == len(route.stops)
+    assert page.locator(".zf-stop").count() == len(m.island["route"]["groups"])
     assert page.locator("path.zf-route").count() == 1
     assert page.locator(".zf-locate").count() == 1
+    assert page.locator(".zf-row").count() == len(route.stops)
+    links = page.eval_on_selector_all("a.zf-nav", "as => as.map(a => a.href)")
+    assert len(links) == len(route.stops)
+    assert all(h.startswith("https://uri.amap.com/navigation?") for h in links)
+    attribution = page.inner_text(".leaflet-control-attribution")
+    assert (
+        attribution.startswith("Leaflet") and page.locator(".leaflet-attribution-flag").count() == 0
+    )
+    assert not page.locator(".zf-list").is_visible()
+    page.click(".zf-head")
+    assert page.locator(".zf-list").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "day-map.png"))
     assert errors == []
@@ -152,34 +165,40 @@ def test_offline_overview_in_chromium(browser, planned):
 
 
 def test_weekly_report_page_in_chromium(browser, tmp_path):
-    """The 周调度 page shows its three SVG charts with visible bars, offline, with no errors."""
+    """The 周调度 page at phone width: its charts fit the screen with visible bars, the
+    per-cadre table scrolls inside its box, offline, with no errors."""
     report = WeekReport(
         campaign="测试大走访",
         week=1,
         first_day=1,
-        last_day=2,
-        report_date="2027-03-02",
+        last_day=7,
+        data_day=2,
+        report_date="2027年3月2日",
         coverage=0.5,
         targets=4,
-        visits_by_day=(("2027-03-01", 2, 1), ("2027-03-02", 2, 1)),
+        visits_by_day=(("3月1日", 2, 1), ("3月2日", 2, 1)),
         coverage_by_village=(("黄屯新村", 0.5, 4),),
+        cadres=(("刘*明（C1）", 4, 2, "50%", 2, 1, 2, 0),),
         requests_by_class=(("镇村解决", (1, 0, 0, 0, 0, 0, 1)),),
         subjects=tuple(SUBJECT_ZH.values()),
-        overdue=(),
-        at_risk=(),
+        closing={"requests": 2, "done": 1, "closed": 0, "done_rate": 0.5, "closed_rate": 0.0},
         hot_places=(("黄屯新村·1", 2, "居住环境"),),
-        hot_groups=(),
         spot_checks={"sampled": 1, "confirmed": 1, "not_confirmed": 0, "pending": 0},
     )
     path = tmp_path / "week.html"
     path.write_text(render_html(report), encoding="utf-8")
-    page, errors, _ = open_page(browser, path)
+    page, errors, _ = open_page(browser, path, phone=True)
     assert page.locator("svg.chart").count() == 3
     # 2 days × 2 series + 1 village + 2 non-zero subjects, plus 2 + 1 + 7 legend swatches
     assert page.locator("svg.chart rect").count() == 4 + 1 + 2 + 10
     widths = page.eval_on_selector_all("svg.chart rect", "rs => rs.map(r => r.getBBox().width)")
     assert all(w > 0 for w in widths)
-    assert "诉求集中的区域" in page.inner_text("body")
+    boxes = page.eval_on_selector_all(
+        "svg.chart", "ss => ss.map(s => s.getBoundingClientRect().right)"
+    )
+    assert max(boxes) <= 390
+    body = page.inner_text("body")
+    assert "诉求集中的区域" in body and "截至 2027年3月2日" in body and "办结率" in body
     page.screenshot(path=str(ARTIFACTS / "week-report.png"), full_page=True)
     assert errors == []
     page.close()

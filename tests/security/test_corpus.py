@@ -296,9 +296,10 @@ def test_no_dialog_fires_on_any_html_output(flow, chromium, tmp_path):
     control.write_text("<img src=x onerror=alert('control')>", encoding="utf-8")
     assert _dialogs(chromium, control, assets)[0] == ["control"]
     day_map = next(p for p in pages if p.name.startswith("day-"))
-    planted = day_map.read_text(encoding="utf-8").replace(
-        '"popup":"', '"popup":"\\u003cimg src=x onerror=alert(\'popup\')\\u003e', 1
-    )
+    unescaped = "\\u003cimg src=x onerror=alert('popup')\\u003e"
+    planted = day_map.read_text(encoding="utf-8")
+    for key in ('"popup":"', '"line":"'):  # a place of one stop, or of several
+        planted = planted.replace(key, key + unescaped)
     (tmp_path / "planted.html").write_text(planted, encoding="utf-8")
     assert "popup" in _dialogs(chromium, tmp_path / "planted.html", assets)[0]
     assert len(pages) >= 7

@@ -7,6 +7,7 @@ next command is not blocked by a dead lock, and ``zoufang export`` writes every 
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -215,12 +216,16 @@ def test_replan_rewrites_the_day_sheets(tmp_path, recorded):
     routes = planned_routes(town / "out")
     assert {r["plan_version"] for r in routes} == {"2"}
     book = openpyxl.load_workbook(town / "out" / "日路线.xlsx")
-    listed = sorted(
-        (int(sheet.title.split("天")[0].removeprefix("第")), row[2])
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(min_row=3, values_only=True)
-        if row[2]
-    )
+    listed = []
+    for sheet in book.worksheets:  # a sheet per cadre: for each day a line 「…（第N天）」, stops
+        day = None
+        for row in sheet.iter_rows(values_only=True):
+            found = re.search(r"（第(\d+)天）", str(row[0] or ""))
+            if found:
+                day = int(found[1])
+            elif isinstance(row[0], int | float) and day is not None:
+                listed.append((day, row[2]))
+    listed.sort()
     assert listed == sorted((int(r["day"]), r["target_id"]) for r in routes)
 
 

@@ -11,16 +11,21 @@ import typer
 from optimizer.domain.errors import ZoufangError
 from workers.cli.app import app, out
 from workers.cli.inputs import Town
+from workers.cli.text import t
 
 DEMO_MARKER = ".zoufang-demo"
 
 
-@app.command()
+@app.command(short_help=t("演示：样例镇的一天，无需服务器", "the whole job on a sample town"))
 def demo(
-    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="演示输出文件夹 / output folder")],
-    town: Annotated[Town, typer.Option(help="chaihudian 或 huangtun")] = Town.huangtun,
-    targets: Annotated[int, typer.Option(min=50, help="走访对象数")] = 1200,
-    seed: Annotated[int, typer.Option(help="随机种子")] = 1,
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT", help=t("演示输出文件夹", "output folder"))
+    ],
+    town: Annotated[
+        Town, typer.Option(help=t("chaihudian 或 huangtun", "chaihudian or huangtun"))
+    ] = Town.huangtun,
+    targets: Annotated[int, typer.Option(min=50, help=t("走访对象数", "targets"))] = 1200,
+    seed: Annotated[int, typer.Option(help=t("随机种子", "random seed"))] = 1,
 ) -> None:
     """演示：样例镇 → 分片与路线 → 模拟一天 → 登记 → 夜间重排 → 进度（无需任何服务器）。"""
     from optimizer.outputs.files import write_json
@@ -63,5 +68,5 @@ def demo(
     for village, n in status["by_village"].items():
         out.print(f"   {village}: 已完成 {n['done']}/{n['total']}，未遇待重访 {n['not_home']}")
     outputs = campaign_dir / "out"
-    out.print(f"输出 / outputs: {outputs}（附件2、路线表、日路线、地图 maps/overview.html）")
+    out.print(f"输出：{outputs}（附件2、路线表、日路线、地图 maps/overview.html）", markup=False)
     write_json(outputs / "demo-status.json", status)

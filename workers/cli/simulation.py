@@ -9,18 +9,25 @@ from rich.table import Table
 
 from workers.cli.app import app, out
 from workers.cli.options import CampaignArg, WorkersOpt, progress_bar, share
+from workers.cli.text import t
 
 
-@app.command()
+@app.command(short_help=t("模拟整个活动期，与静态计划对比", "closed-loop simulation"))
 def simulate(
     campaign: CampaignArg,
     not_home: Annotated[
-        float, typer.Option("--not-home", callback=share, help="白天未遇概率")
+        float,
+        typer.Option("--not-home", callback=share, help=t("白天未遇概率", "not-home share")),
     ] = 0.2,
     absent: Annotated[
-        float, typer.Option("--absent", callback=share, help="人员缺勤（整天无记录）概率")
+        float,
+        typer.Option(
+            "--absent",
+            callback=share,
+            help=t("人员缺勤（整天无记录）概率", "absent-day share"),
+        ),
     ] = 0.05,
-    seed: Annotated[int, typer.Option(help="随机种子")] = 1,
+    seed: Annotated[int, typer.Option(help=t("随机种子", "random seed"))] = 1,
     workers: WorkersOpt = None,
 ) -> None:
     """模拟整个活动期：每天登记结果并重排，与不重排的静态计划对比覆盖率（不改动活动数据）。"""
@@ -28,7 +35,7 @@ def simulate(
     from workers.commands.simulation import simulate_campaign
     from workers.tasks.config import current
 
-    bar, advance = progress_bar("模拟 / simulating days")
+    bar, advance = progress_bar(t("模拟", "simulating"))
     with bar:
         result = simulate_campaign(
             campaign,
@@ -38,9 +45,20 @@ def simulate(
             replan_time_limit_s=current().replan_time_limit_s,
             on_day=advance,
         )
-    table = Table(title=f"覆盖率 / coverage (未遇 {not_home:.0%}，缺勤 {absent:.0%}，种子 {seed})")
-    for name in ("天", "每晚重排", "静态计划", "当天结果数", "重排人员"):
-        table.add_column(name, justify="right")
+    table = Table(
+        title=t(
+            f"覆盖率（未遇 {not_home:.0%}，缺勤 {absent:.0%}，种子 {seed}）",
+            f"coverage (not home {not_home:.0%}, absent {absent:.0%}, seed {seed})",
+        )
+    )
+    for zh, en in (
+        ("天", "day"),
+        ("每晚重排", "re-planned"),
+        ("静态计划", "static"),
+        ("当天结果数", "outcomes"),
+        ("重排人员", "cadres re-planned"),
+    ):
+        table.add_column(t(zh, en), justify="right", no_wrap=True)
     for d in result.days:
         table.add_row(
             str(d.day),
@@ -52,7 +70,11 @@ def simulate(
     out.print(table)
     last = result.days[-1]
     out.print(
-        f"截止时覆盖率 {last.coverage:.2%}（静态计划 {last.static_coverage:.2%}）；"
-        f"升级处理 {result.escalated} 个；分片改动 {result.pairing_changes} 次；"
-        f"共 {result.versions} 版计划"
+        t(
+            f"截止时覆盖率 {last.coverage:.2%}（静态计划 {last.static_coverage:.2%}）；"
+            f"升级处理 {result.escalated} 个；分片改动 {result.pairing_changes} 次；"
+            f"共 {result.versions} 版计划",
+            f"final coverage {last.coverage:.2%} (static {last.static_coverage:.2%}); "
+            f"{result.escalated} escalated; {result.pairing_changes} pairing changes",
+        )
     )

@@ -8,7 +8,7 @@ from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.model import Settings
 from optimizer.inputs.limits import CONTROL
 from optimizer.inputs.settings import read_settings
-from workers.errors import NotPlannedError
+from workers.errors import NotPlannedError, SampleFolderInUse
 from workers.store import Store
 from workers.tasks.config import current
 
@@ -46,12 +46,51 @@ def open_campaign(campaign_dir: Path) -> tuple[Settings, Store, int]:
     store = campaign_store(campaign_dir)
     campaign_id = store.find_campaign_key(settings)
     if campaign_id is None or store.current_version(campaign_id) is None:
-        raise NotPlannedError(
-            "这个活动还没有发布计划，请先运行 zoufang plan / plan the campaign first"
-        )
+        raise NotPlannedError("这个活动还没有发布计划，请先运行 zoufang plan")
     return settings, store, campaign_id
 
 
 def followup_last_day(settings: Settings, start_date, days: int) -> int:
     """The campaign day number of a return-visit plan's last day."""
     return (start_date - settings.start_date).days + days
+
+
+#: The files of a campaign folder that ``zoufang sample`` writes (and only these are
+#: replaced by ``sample --force``).
+CAMPAIGN_FILES = (
+    "campaign.toml",
+    "targets.csv",
+    "targets.xlsx",
+    "cadres.csv",
+    "cadres.xlsx",
+    "README.txt",
+)
+
+
+def check_sample_folder(folder: Path, force: bool) -> list[Path]:
+    """Whether ``zoufang sample`` may write ``folder``; the campaign files it would replace.
+
+    A folder holding campaign files is never overwritten without ``force``; a campaign with
+    a published plan (its store has one) is never overwritten at all: its pairing and
+    outcomes would no longer match its files.
+    """
+    folder = Path(folder)
+    present = [folder / name for name in CAMPAIGN_FILES if (folder / name).is_file()]
+    if not present and not (folder / ".zoufang").exists():
+        return []
+    if not force:
+        raise SampleFolderInUse(
+            f"{folder} 里已有活动文件（{'、'.join(p.name for p in present) or '.zoufang'}），"
+            "未做任何改动。请换一个文件夹；确要覆盖未排过计划的样例，加 --force"
+        )
+    settings, _ = read_settings(folder)
+    if settings is not None:
+        store = campaign_store(folder)
+        campaign_id = store.find_campaign_key(settings)
+        current = store.current_version(campaign_id) if campaign_id is not None else None
+        if current is not None:
+            raise SampleFolderInUse(
+                f"{folder} 的活动已经发布了计划（第 {current[0]} 版），不能用样例覆盖；"
+                "请换一个文件夹"
+            )
+    return present

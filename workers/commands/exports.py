@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from optimizer.domain.model import Plan
@@ -23,16 +24,16 @@ from workers.errors import OutputError
 from workers.store import Store
 
 
-def _move_current_to_history(out: Path, version: int, published: set[int]) -> None:
+def _move_current_to_history(out: Path, version: int) -> None:
     """The routes.csv being replaced becomes history/routes-vNNN.csv (cheaper than rebuilding)
-    when it holds a published version older than ``version``."""
+    when it holds another version: an earlier one, or a later one being rolled back."""
     current = out / "routes.csv"
     if not current.exists():
         return
     with current.open(encoding="utf-8") as f:
         row = next(csv.DictReader(f), None)
     old = row.get("plan_version", "") if row else ""
-    if old.isdigit() and int(old) < version and int(old) in published:
+    if old.isdigit() and int(old) != version:
         target = out / "history" / f"routes-v{int(old):03d}.csv"
         if not target.exists():
             shutil.move(current, target)
@@ -49,7 +50,7 @@ def export_version(
     (out / "history").mkdir(parents=True, exist_ok=True)
     campaign = store.load_campaign(campaign_id)
     published = {v for v, _ in store.published_versions(campaign_id)}
-    _move_current_to_history(out, version, published)
+    _move_current_to_history(out, version)
     for older in sorted(v for v in published if v < version):
         path = out / "history" / f"routes-v{older:03d}.csv"
         if not path.exists():
@@ -75,13 +76,16 @@ def write_assignment_files(store: Store, campaign_id: int, out: Path) -> None:
     campaign = store.load_campaign(campaign_id)
     assignment = store.assignment(campaign_id)
     first = max((v for v, base in store.published_versions(campaign_id) if base is None))
+    plan = store.plan(campaign_id, first)
     finish = {
         cp.cadre_id: campaign.settings.date_of(cp.finish_day) if cp.finish_day else None
-        for cp in store.plan(campaign_id, first).cadre_plans
+        for cp in plan.cadre_plans
     }
+    late = Counter(u.cadre_id for u in plan.unscheduled)
+    remarks = {c: f"期限内排不下 {n} 个，见 summary.json" for c, n in late.items()}
     Path(out).mkdir(parents=True, exist_ok=True)
     write_assignment_csv(out, assignment)
-    write_attachment2(out, campaign, assignment, finish)
+    write_attachment2(out, campaign, assignment, finish, remarks=remarks)
 
 
 def stale_outputs(store: Store, campaign_id: int, out: Path) -> str | None:

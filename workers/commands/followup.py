@@ -16,24 +16,28 @@ from optimizer.domain import defaults
 from optimizer.domain.errors import ZoufangError
 from optimizer.domain.ledger import RESOLVED
 from optimizer.domain.model import Campaign, Plan
-from optimizer.outputs.day_routes import write_day_routes
+from optimizer.outputs.day_routes import ReturnItem, write_day_routes
 from optimizer.outputs.files import file_slug, write_json, write_text
 from optimizer.outputs.routes import write_routes_csv
 from optimizer.route.parallel import solve_all
 from optimizer.route.problem import build_problem
 from optimizer.travel import travel_model
 from workers.commands.campaign import default_out, open_campaign
+from workers.commands.maps import ensure_offline_assets, map_options, remove_stale_day_maps
 from workers.tasks.config import current
 
 
-def _pending_by_cadre(store, campaign_id: int) -> dict[str, list[str]]:
-    """Targets with a resolved request, under the cadre who took it."""
+def _pending_by_cadre(store, campaign_id: int):
+    """Targets with a resolved request, under the cadre who took it, and each target's
+    requests to report back on."""
     by_cadre: dict[str, list[str]] = {}
+    items: dict[str, list[ReturnItem]] = {}
     for r in store.requests(campaign_id, RESOLVED):
         ids = by_cadre.setdefault(r.cadre_id, [])
         if r.target_id not in ids:
             ids.append(r.target_id)
-    return by_cadre
+        items.setdefault(r.target_id, []).append(ReturnItem(r.id, r.text, r.notes))
+    return by_cadre, items
 
 
 def _solve(campaign: Campaign, first: int, days: int, by_cadre, time_limit_s, workers):
@@ -75,17 +79,32 @@ def _stored_routes(plan: Plan) -> list[dict]:
     ]
 
 
-def _write_outputs(folder: Path, campaign: Campaign, plan: Plan, summary: dict, maps: bool):
+def _write_outputs(
+    folder: Path, campaign: Campaign, plan: Plan, summary: dict, maps: bool, items, options
+):
+    """routes.csv, the 回访 day sheets and a map per cadre and day with stops (a day
+    without any gets no map)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_routes_csv(folder / "routes.csv", campaign, plan)
-    write_day_routes(folder, campaign, plan)
+    write_day_routes(folder, campaign, plan, returns=items)
     if maps:
-        config, options = current(), campaign.settings.maps
+        config = current()
+        ensure_offline_assets(options.offline)
         tiles = get_tiles(options.tiles, config.tianditu_key)
+        notes = {
+            target: "；".join(f"回访诉求 #{i.request_id}：{i.text}" for i in found)
+            for target, found in items.items()
+        }
+        keep: dict[str, set[str]] = {}
         for route in plan.routes:
-            path = folder / "maps" / file_slug(route.cadre_id) / f"day-{route.day:02d}.html"
-            page = render_day_map(campaign, route, tiles=tiles)
+            if not route.stops:
+                continue
+            name = f"day-{route.day:02d}.html"
+            keep.setdefault(file_slug(route.cadre_id), set()).add(name)
+            page = render_day_map(campaign, route, tiles=tiles, heading="回访", notes=notes)
+            path = folder / "maps" / file_slug(route.cadre_id) / name
             write_text(path, to_html(page, options.offline, config.assets_dir))
+        remove_stale_day_maps(folder / "maps", keep)  # a plan made again with fewer stops
     write_json(folder / "summary.json", summary)
 
 
@@ -108,7 +127,7 @@ def plan_followup(
     first = (start - settings.start_date).days + 1
     if first < 1:
         raise ZoufangError(f"回访开始日期 {start} 早于活动开始日期 {settings.start_date}")
-    by_cadre = _pending_by_cadre(store, campaign_id)
+    by_cadre, items = _pending_by_cadre(store, campaign_id)
     if not by_cadre:
         return None
     campaign = store.load_campaign(campaign_id)
@@ -128,5 +147,6 @@ def plan_followup(
         ],
     }
     folder = default_out(campaign_dir, out) / f"回访-{number:02d}"
-    _write_outputs(folder, horizon_campaign, plan, summary, maps)
+    options = map_options(campaign_dir)
+    _write_outputs(folder, horizon_campaign, plan, summary, maps, items, options)
     return number, folder, plan

@@ -9,13 +9,15 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.domain.codes import OutcomeStatus
-from optimizer.domain.errors import InputProblem, InvalidInputError
-from optimizer.domain.ledger import Request, SpotCheck
+from optimizer.domain.errors import InputProblem, InvalidInputError, LedgerError
+from optimizer.domain.ledger import SPOT_RESULTS, Request, SpotCheck
 from optimizer.domain.privacy import display_name
 from optimizer.domain.revisits import target_states
+from optimizer.inputs.cells import CellError, parse_category
 from optimizer.inputs.sheets import Column, read_sheet
 from optimizer.outputs import lists
 from optimizer.outputs.weekly import write_report
+from optimizer.reports.status import silent_cadres
 from optimizer.reports.weekly import build_week_report, week_days
 from workers.commands.campaign import check_option_text, default_out, open_campaign
 
@@ -34,13 +36,26 @@ UNIT_CHARS, ACTOR_CHARS, NOTE_CHARS = 200, 100, 10_000
 
 
 def ledger_update(
-    campaign_dir: Path, request_id: int, to: str, actor: str, note: str, unit: str | None
+    campaign_dir: Path,
+    request_id: int,
+    to: str | None,
+    actor: str,
+    note: str,
+    unit: str | None,
+    category: str | None = None,
 ):
+    """Move a request and/or classify it (``category``: R-S or the Chinese names)."""
     check_option_text("--unit", unit, UNIT_CHARS)
     check_option_text("--by", actor, ACTOR_CHARS)
     check_option_text("--note", note, NOTE_CHARS)
     _, store, campaign_id = open_campaign(campaign_dir)
-    return store.update_request(campaign_id, request_id, to, actor, note, unit)
+    parsed = None
+    if category:
+        try:
+            parsed = parse_category(category)
+        except CellError as e:
+            raise LedgerError(f"{e.message}（应为 {e.expected}）") from None
+    return store.update_request(campaign_id, request_id, to, actor, note, unit, parsed)
 
 
 def ledger_export(campaign_dir: Path, out: Path | None = None) -> list[Path]:
@@ -73,7 +88,7 @@ def write_lists(store, campaign_id: int, folder: Path) -> list[Path]:
             f"{name} 问题清单（附件6）",
             lists.PROBLEM_HEADERS,
             lists.problem_rows(campaign, requests),
-            {5: 26, 8: 36},
+            {5: 26, 8: 36, 12: 36},
         ),
         *lists.write_platform(folder, lists.platform_rows(campaign, requests)),
     ]
@@ -83,7 +98,7 @@ def write_ledger_files(store, campaign_id: int, out: Path) -> list[str]:
     """For ``zoufang export``: the lists once anything was recorded, and the spot-check
     sheet once a sample was drawn; returns what was written."""
     written = []
-    if store.last_outcome_day(campaign_id):
+    if store.last_night(campaign_id) or store.outcomes(campaign_id):
         write_lists(store, campaign_id, out / LEDGER_DIR)
         written.append("ledger/（附件5、附件6、市平台转办事项）")
     checks = store.spotchecks(campaign_id)
@@ -137,7 +152,7 @@ def _write_spotcheck_sheet(campaign, checks: list[SpotCheck], states, out: Path)
                 t.address,
                 t.phone,
                 campaign.settings.date_of(visit.day).isoformat() if visit else "",
-                c.result or "",
+                SPOT_RESULTS.get(c.result or "", ""),
                 c.note,
             ]
         )
@@ -172,11 +187,17 @@ RESULT_WORDS = {
     "not_confirmed": "not_confirmed",
     "不属实": "not_confirmed",
     "否": "not_confirmed",
+    # The phone was not answered: the check is still to do, the visit stands.
+    "no_answer": "no_answer",
+    "未接通": "no_answer",
+    "无人接听": "no_answer",
+    "关机": "no_answer",
 }
 
 
-def record_spotchecks(campaign_dir: Path, results_file: Path) -> int:
-    """Store phone-check results (对象编号, 核实结果 属实/不属实, 备注); returns how many."""
+def record_spotchecks(campaign_dir: Path, results_file: Path, actor: str = "") -> int:
+    """Store phone-check results (对象编号, 核实结果 属实/不属实/未接通, 备注); returns how
+    many. 不属实 reopens the visit: the next re-plan has the target's own cadre visit again."""
 
     _, store, campaign_id = open_campaign(campaign_dir)
     columns = (
@@ -205,14 +226,14 @@ def record_spotchecks(campaign_dir: Path, results_file: Path) -> int:
                     row,
                     sheet.headers["result"],
                     f"无法识别「{values['result']}」",
-                    "属实/不属实",
+                    "属实/不属实/未接通",
                 )
             )
         elif result:
             rows.append((values["target_id"], result, values.get("note", "")))
     if problems:
         raise InvalidInputError(problems)
-    return sum(store.record_spotcheck(campaign_id, t, r, n) for t, r, n in rows)
+    return sum(store.record_spotcheck(campaign_id, t, r, n, actor) for t, r, n in rows)
 
 
 def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple[Path, Path]:
@@ -220,16 +241,23 @@ def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple
 
     _, store, campaign_id = open_campaign(campaign_dir)
     campaign = store.load_campaign(campaign_id)
-    week_days(campaign, week)  # refuse a week outside the campaign before reading more
+    last_night = store.last_night(campaign_id)
+    week_days(campaign, week, last_night)  # refuse a week not begun before reading more
     version, _ = store.current_version(campaign_id)
     summary = json.loads(store.version_info(campaign_id, version).summary or "{}")
+    planned = store.planned_by_day(campaign_id, last_night)
+    outcomes = store.outcomes(campaign_id)
+    owner = store.owners(campaign_id)
     report = build_week_report(
         campaign,
         week,
-        first_plan=store.plan(campaign_id, 1),
-        outcomes=store.outcomes(campaign_id),
+        last_night=last_night,
+        planned=planned,
+        outcomes=outcomes,
         requests=ledger_rows(campaign_dir),
+        owner=owner,
         at_risk=summary.get("at_risk", []),
         checks=store.spotchecks(campaign_id),
+        silent=silent_cadres(campaign, planned, outcomes, owner),
     )
     return write_report(default_out(campaign_dir, out) / "reports", report)

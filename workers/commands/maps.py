@@ -11,9 +11,11 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from maps import get_tiles, render_day_map, render_overview, to_html
+from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
 from maps.tiles import Tiles
+from optimizer.domain.model import MapOptions
 from optimizer.domain.revisits import planned_times, target_states
+from optimizer.inputs.settings import read_settings
 from optimizer.outputs.files import file_slug, inside, write_text
 from optimizer.route.parallel import default_workers
 from optimizer.travel import GreatCircleTravel, travel_model
@@ -58,10 +60,27 @@ def _render_days(store, campaign_id, version, out: Path, cadre_ids, tiles, offli
                     (cadre.base_lat, cadre.base_lon),
                 ]
                 geometry = [model.path(a, b) for a, b in itertools.pairwise(places)]
-            m = render_day_map(campaign, route, tiles=tiles, geometry=geometry)
+            m = render_day_map(campaign, route, tiles=tiles, geometry=geometry, version=version)
             write_text(folder / f"day-{route.day:02d}.html", to_html(m, offline, assets))
             count += 1
     return count
+
+
+def remove_stale_day_maps(maps_dir: Path, keep: dict[str, set[str]]) -> int:
+    """Remove day maps (only files named as we name them) of days no longer planned: a
+    cadre folder keeps ``keep[folder name]``. Returns how many were removed."""
+    removed = 0
+    if not Path(maps_dir).is_dir():
+        return 0
+    for folder in Path(maps_dir).iterdir():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        wanted = keep.get(folder.name, set())
+        for old in folder.iterdir():
+            if DAY_FILE.match(old.name) and old.name not in wanted and old.is_file():
+                old.unlink()
+                removed += 1
+    return removed
 
 
 def cadre_folder(out: Path, cadre_id: str) -> Path:
@@ -88,7 +107,9 @@ def render_overview_file(
     outcomes = store.outcomes(campaign_id)
     states = target_states(campaign, outcomes, planned_times(plan.routes))
     keys = {tid: s.progress.value for tid, s in states.items()}
-    requests = [(o.target_id, o.category.subject) for o in outcomes if o.category]
+    requests = [
+        (r.target_id, r.subject) for r in store.requests(campaign_id)
+    ]  # 待分类 ones too (subject 0)
     summary = json.loads(store.version_info(campaign_id, version).summary or "{}")
     counts = summary.get("counts", {})
     progress = {
@@ -105,8 +126,28 @@ def render_overview_file(
         requests=requests,
         progress=progress,
         tiles=tiles,
+        at_risk=summary.get("at_risk", []),
     )
     return write_text(Path(out) / "maps" / "overview.html", to_html(m, offline, assets))
+
+
+def map_options(campaign_dir: Path) -> MapOptions:
+    """The ``[maps]`` table of the campaign's own ``campaign.toml`` as it is now (tiles and
+    offline are how maps are drawn, not part of the plan, so they need no re-plan)."""
+    settings, _ = read_settings(Path(campaign_dir))
+    return settings.maps if settings else MapOptions()
+
+
+def maps_offline(campaign_dir: Path) -> bool:
+    return map_options(campaign_dir).offline
+
+
+def ensure_offline_assets(offline: bool) -> None:
+    """Offline maps inline Leaflet: fetched once, at first use, from the npm registry
+    (sha512 checked); a clear refusal when it cannot be fetched."""
+    if offline:
+        config = current()
+        fetch_assets(config.npm_registry, config.assets_dir)
 
 
 def render_maps(
@@ -125,6 +166,7 @@ def render_maps(
     config = current()
     source = get_tiles(tiles or campaign.settings.maps.tiles, config.tianditu_key)
     offline = campaign.settings.maps.offline if offline is None else offline
+    ensure_offline_assets(offline)
     if cadre_ids is None:
         cadre_ids = [c.id for c in campaign.cadres]
     workers = workers or default_workers()
@@ -137,5 +179,12 @@ def render_maps(
     ]
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            return sum(pool.map(_render_job, jobs))
-    return sum(_render_job(j) for j in jobs)
+            count = sum(pool.map(_render_job, jobs))
+    else:
+        count = sum(_render_job(j) for j in jobs)
+    # Cadres not re-rendered keep their maps, but not those of days already past.
+    keep: dict[str, set[str]] = {}
+    for cadre_id, days in store.planned_days(campaign_id, version).items():
+        keep[file_slug(cadre_id)] = {f"day-{d:02d}.html" for d in days}
+    remove_stale_day_maps(Path(out) / "maps", keep)
+    return count

@@ -37,10 +37,10 @@ class PlanResult:
 
 
 def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress):
-    """Routes for every cadre from ``today`` on (0 before any outcome)."""
+    """Routes for every cadre from ``today`` (the last night recorded, 0 before any)."""
     from optimizer.replan import plan_routes
 
-    today = store.last_outcome_day(campaign_id)
+    today = store.last_night(campaign_id)
     plan = plan_routes(
         campaign,
         assignment,
@@ -115,9 +115,10 @@ def plan_campaign(
             write_assignment_files(store, campaign_id, out)
             export_version(store, campaign_id, version, out, plan)
             if maps:
-                from workers.commands.maps import render_maps  # folium: only when drawing
+                from workers.commands.maps import maps_offline, render_maps  # folium: drawing
 
-                render_maps(store, campaign_id, version, out, workers=workers)
+                offline = maps_offline(campaign_dir)
+                render_maps(store, campaign_id, version, out, workers=workers, offline=offline)
             write_summary(store, campaign_id, version, out)
         except OSError as e:
             raise output_error(e, version) from e

@@ -82,7 +82,7 @@ def simulate_campaign(
             version, _ = store.current_version(campaign_id)
             today = simulate_day(campaign, store.plan(campaign_id, version), day, field, seed)
             store.record_outcomes(
-                campaign_id, today, owners, f"sim-{day}", campaign.settings.ledger_due
+                campaign_id, today, owners, f"sim-{day}", campaign.settings.ledger_due, night=day
             )
             static_outcomes += simulate_day(campaign, static, day, field, seed)
             job = steps.begin(store, campaign_id, day, owner=uuid.uuid4().hex)

@@ -32,6 +32,8 @@ from workers.store.publish import PublishRepository
 from workers.store.reading import PlanReadRepository, VersionReadRepository
 from workers.store.records import now
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
+from workers.store.spotchecks import SpotCheckRepository
+from workers.store.versions import VersionRepository
 
 
 def default_url(campaign_dir: str | Path, db_url: str | None = None) -> str:
@@ -86,8 +88,10 @@ class Store(
     PublishRepository,
     PlanReadRepository,
     VersionReadRepository,
+    VersionRepository,
     OutcomeRepository,
     LedgerRepository,
+    SpotCheckRepository,
     LockRepository,
     AccessRepository,  # the field app: links, logins, sessions
     FieldRepository,  # the field app: phones' attempts and syncs

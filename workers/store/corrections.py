@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from optimizer.domain.ledger import UNCLASSIFIED
 from optimizer.domain.model import Outcome
 from optimizer.domain.recording import Change
 from workers.store import schema as t
@@ -103,16 +104,19 @@ def apply(db, campaign_id: int, pairs, leftover, batch: str, stamp) -> list[tupl
 
 def follow_requests(db, pairs, actor: str, stamp) -> list[tuple]:
     """Requests of corrected rows take the corrected text and class (an event says so);
-    returns the keys of rows that carry a category but had no request yet (to open)."""
+    returns the keys of rows that raise a request (a class, or a text alone: 待分类) but had
+    none yet (to open)."""
     to_open = []
     for s, o in pairs:
         if not s["has_request"]:
-            if o.category:
+            if o.category or o.request.strip():
                 to_open.append((o.target_id, o.day, o.status.value, _time_key(o)))
             continue
+        klass = (o.category.responsibility, o.category.subject) if o.category else None
+        responsibility, subject = klass or (UNCLASSIFIED, UNCLASSIFIED)
         values = {
-            "responsibility": o.category.responsibility,
-            "subject": o.category.subject,
+            "responsibility": responsibility,
+            "subject": subject,
             "text": o.request or "",
             "updated_at": stamp,
         }
@@ -126,7 +130,9 @@ def follow_requests(db, pairs, actor: str, stamp) -> list[tuple]:
                 from_state=state,
                 to_state=state,
                 actor=actor[:100],
-                note=f"走访记录更正（record --replace）：{o.category} {o.request}"[:2000],
+                note=f"走访记录更正（record --replace）：{o.category or '待分类'} {o.request}"[
+                    :2000
+                ],
                 at=stamp,
             )
         )

@@ -1,4 +1,4 @@
-"""The 诉求 ledger in the store: requests and their moves, return-visit plans, spot checks."""
+"""The 诉求 ledger in the store: requests and their moves, return-visit plans."""
 
 from __future__ import annotations
 
@@ -9,13 +9,22 @@ from sqlalchemy import func, select
 
 from optimizer.domain.codes import OutcomeStatus
 from optimizer.domain.errors import LedgerError
-from optimizer.domain.ledger import RESOLVED, Request, SpotCheck, manual_move, return_visit_move
-from optimizer.domain.model import Outcome
+from optimizer.domain.ledger import (
+    RESOLVED,
+    UNCLASSIFIED,
+    Request,
+    check_classifiable,
+    manual_move,
+    responsibility_zh,
+    return_visit_move,
+    subject_zh,
+)
+from optimizer.domain.model import Outcome, RequestCategory
 from workers.store import schema as t
 from workers.store.records import FollowupPlan, RequestEvent, now
 
 
-def _request(r) -> Request:
+def _request(r, notes: str = "") -> Request:
     return Request(
         id=r["id"],
         target_id=r["target_id"],
@@ -28,7 +37,12 @@ def _request(r) -> Request:
         unit=r["unit"],
         due=r["due"].date() if isinstance(r["due"], dt.datetime) else r["due"],
         updated_at=r["updated_at"],
+        notes=notes,
     )
+
+
+def _note_text(to_state: str, note: str, same: bool) -> str:
+    return f"{'分类' if same else to_state}：{note}"
 
 
 class LedgerRepository:
@@ -43,7 +57,23 @@ class LedgerRepository:
         if responsibility:
             query = query.where(t.requests.c.responsibility == responsibility)
         with self.engine.connect() as db:
-            return [_request(r) for r in db.execute(query.order_by(t.requests.c.id)).mappings()]
+            rows = db.execute(query.order_by(t.requests.c.id)).mappings().all()
+            notes = self._notes(db, campaign_id)
+        return [_request(r, notes.get(r["id"], "")) for r in rows]
+
+    def _notes(self, db, campaign_id: int) -> dict[int, str]:
+        """办理情况 of every request: the notes of its moves after registration, in order."""
+        e, r = t.request_events.c, t.requests.c
+        rows = db.execute(
+            select(e.request_id, e.from_state, e.to_state, e.note)
+            .join(t.requests, r.id == e.request_id)
+            .where((r.campaign_id == campaign_id) & e.from_state.is_not(None) & (e.note != ""))
+            .order_by(e.id)
+        ).all()
+        notes: dict[int, list[str]] = {}
+        for request_id, before, after, note in rows:
+            notes.setdefault(request_id, []).append(_note_text(after, note, before == after))
+        return {k: "；".join(v) for k, v in notes.items()}
 
     def request_events(self, request_id: int) -> list[RequestEvent]:
         e = t.request_events.c
@@ -75,12 +105,14 @@ class LedgerRepository:
         self,
         campaign_id: int,
         request_id: int,
-        to_state: str,
+        to_state: str | None,
         actor: str,
         note: str,
         unit: str | None = None,
+        category: RequestCategory | None = None,
     ) -> Request:
-        """A coordinator's move; an illegal one raises LedgerError and changes nothing."""
+        """A coordinator's move (``to_state``) and/or classification (``category``, e.g. of a
+        request filed as 待分类); an illegal one raises LedgerError and changes nothing."""
         with self.engine.begin() as db:
             row = (
                 db.execute(
@@ -96,9 +128,34 @@ class LedgerRepository:
             )
             if row is None:
                 raise LedgerError(f"没有编号为 {request_id} 的诉求")
-            new = manual_move(row["state"], to_state)
-            self._move(db, row, new, actor, note, unit)
-        return _request({**dict(row), "state": new, "unit": unit or row["unit"]})
+            row = dict(row)
+            if category is not None:
+                row = self._classify(db, row, category, actor)
+            new = row["state"]
+            if to_state:
+                new = manual_move(row["state"], to_state, row["responsibility"] != UNCLASSIFIED)
+                self._move(db, row, new, actor, note, unit)
+        return _request({**row, "state": new, "unit": unit or row["unit"]})
+
+    def _classify(self, db, row: dict, category: RequestCategory, actor: str) -> dict:
+        check_classifiable(row["state"])
+        before = f"{responsibility_zh(row['responsibility'])}·{subject_zh(row['subject'])}"
+        db.execute(
+            t.requests.update()
+            .where(t.requests.c.id == row["id"])
+            .values(responsibility=category.responsibility, subject=category.subject)
+        )
+        db.execute(
+            t.request_events.insert().values(
+                request_id=row["id"],
+                from_state=row["state"],
+                to_state=row["state"],
+                actor=actor,
+                note=f"{before} → {category.zh}",
+                at=now(),
+            )
+        )
+        return {**row, "responsibility": category.responsibility, "subject": category.subject}
 
     def return_takers(self, campaign_id: int) -> dict[str, str]:
         """target → the cadre who took its requests, for targets that may get a return visit:
@@ -191,53 +248,3 @@ class LedgerRepository:
             FollowupPlan(r.number, r.start_date.date(), r.days, json.loads(r.routes), r.created_at)
             for r in rows
         ]
-
-    # Spot checks --------------------------------------------------------------------------
-
-    def save_spotchecks(self, campaign_id: int, rows: list[tuple[str, str]], seed: int) -> int:
-        """Add sampled visits (target, cadre) not sampled before; returns how many were new."""
-        with self.engine.begin() as db:
-            known = set(
-                db.execute(
-                    select(t.spotchecks.c.target_id).where(
-                        t.spotchecks.c.campaign_id == campaign_id
-                    )
-                ).scalars()
-            )
-            fresh = [(tid, cadre) for tid, cadre in rows if tid not in known]
-            if fresh:
-                db.execute(
-                    t.spotchecks.insert(),
-                    [
-                        {
-                            "campaign_id": campaign_id,
-                            "target_id": tid,
-                            "cadre_id": c,
-                            "sample_seed": seed,
-                        }
-                        for tid, c in fresh
-                    ],
-                )
-        return len(fresh)
-
-    def spotchecks(self, campaign_id: int) -> list[SpotCheck]:
-        c = t.spotchecks.c
-        with self.engine.connect() as db:
-            rows = db.execute(
-                select(c.target_id, c.cadre_id, c.sample_seed, c.result, c.note, c.checked_at)
-                .where(c.campaign_id == campaign_id)
-                .order_by(c.target_id)
-            ).all()
-        return [SpotCheck(r[0], r[1], r[2], r[3], r[4] or "", r[5]) for r in rows]
-
-    def record_spotcheck(self, campaign_id: int, target_id: str, result: str, note: str) -> bool:
-        with self.engine.begin() as db:
-            done = db.execute(
-                t.spotchecks.update()
-                .where(
-                    (t.spotchecks.c.campaign_id == campaign_id)
-                    & (t.spotchecks.c.target_id == target_id)
-                )
-                .values(result=result, note=note, checked_at=now())
-            )
-            return done.rowcount == 1

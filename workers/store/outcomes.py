@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select, tuple_
 
-from optimizer.domain.ledger import REGISTERED
+from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.ledger import REGISTERED, UNCLASSIFIED
 from optimizer.domain.model import Outcome
 from optimizer.domain.recording import compare
 from workers.errors import RecordConflict
@@ -27,6 +28,26 @@ def _as_stored(o: Outcome, owner: dict[str, str]) -> Outcome:
     return dataclasses.replace(
         o, cadre_id=o.cadre_id if o.satisfied is not None else owner[o.target_id]
     )
+
+
+def _counted(rows, voided: dict[str, int]):
+    """Rows without the visits a spot check found false (``spotchecks``)."""
+    if not voided:
+        return rows
+    return [
+        r
+        for r in rows
+        if not (
+            r["status"] == OutcomeStatus.VISITED.value
+            and r["satisfied"] is None
+            and r["id"] <= voided.get(r["target_id"], 0)
+        )
+    ]
+
+
+def _raises_request(o: Outcome) -> bool:
+    """A class, or a text alone (filed as 待分类): nothing a resident said is dropped."""
+    return bool(o.category or o.request.strip())
 
 
 def _key(o: Outcome) -> tuple:
@@ -62,6 +83,7 @@ class OutcomeRepository:
         *,
         replace: str | None = None,
         actor: str = "",
+        night: int | None = None,
     ) -> int:
         """Store a file's outcomes; returns how many rows were new or corrected.
 
@@ -69,7 +91,8 @@ class OutcomeRepository:
         day) already recorded raises ``RecordConflict`` (nothing stored) unless ``replace``
         gives the reason for the correction: the file's rows then stand for those pairs
         (``corrections``), with an audit record. ``owner`` maps target → its cadre; requests
-        open in the ledger as 登记."""
+        open in the ledger as 登记. ``night``: the campaign day the file records (None for a
+        file of return visits only), kept with the batch: it is the next re-plan's "today"."""
         items = [_as_stored(o, owner) for o in items]
         with self.engine.begin() as db:
             # A write first: SQLite takes its write lock now, PostgreSQL locks the campaign's
@@ -83,10 +106,12 @@ class OutcomeRepository:
             new, changes = compare(stored, items)
             stamp = now()
             corrected = self._correct(db, campaign_id, changes, replace, actor, batch, stamp)
+            if night is not None:
+                self._record_night(db, campaign_id, batch, night, len(items))
             fresh = [items[i] for i in new]
             if fresh:
                 db.execute(t.outcomes.insert(), [_row(campaign_id, o, batch, stamp) for o in fresh])
-            keys = [_key(o) for o in fresh if o.category] + corrected
+            keys = [_key(o) for o in fresh if _raises_request(o)] + corrected
             self._open_requests(db, campaign_id, keys, due, stamp)
             # Only fresh rows move the ledger: recording a file again must not re-apply an
             # old "not satisfied" to a request resolved since.
@@ -119,7 +144,7 @@ class OutcomeRepository:
                 db.execute(
                     t.outcomes.insert(), [_row(campaign_id, o, batch, stamp) for o in unmatched]
                 )
-                to_open += [_key(o) for o in unmatched if o.category]
+                to_open += [_key(o) for o in unmatched if _raises_request(o)]
         detail = [{"target_id": c.target_id, "day": c.day, "change": c.describe()} for c in changes]
         self.add_audit(db, campaign_id, "record --replace", actor or "record", replace, detail)
         return to_open
@@ -142,6 +167,7 @@ class OutcomeRepository:
         return [outcome_of(r) for r in rows]
 
     def _open_requests(self, db, campaign_id: int, keys, due: dt.date, stamp) -> None:
+        """A request for each row with a class or a text; text alone is filed as 待分类."""
         if not keys:
             return
         rows = []
@@ -161,7 +187,9 @@ class OutcomeRepository:
             )
         due_at = dt.datetime.combine(due, dt.time())
         for r in rows:
-            responsibility, subject = (int(x) for x in r["category"].split("-"))
+            responsibility, subject = UNCLASSIFIED, UNCLASSIFIED
+            if r["category"]:
+                responsibility, subject = (int(x) for x in r["category"].split("-"))
             request_id = db.execute(
                 t.requests.insert().values(
                     campaign_id=campaign_id,
@@ -190,10 +218,12 @@ class OutcomeRepository:
             )
 
     def outcomes(self, campaign_id: int, target_ids: Iterable[str] | None = None) -> list[Outcome]:
-        """All outcomes of the campaign (or of some targets), in recording order."""
+        """All outcomes of the campaign (or of some targets), in recording order; a visit a
+        spot check found false no longer counts."""
         query = select(t.outcomes).where(t.outcomes.c.campaign_id == campaign_id)
         rows = []
         with self.engine.connect() as db:
+            voided = self.voided_visits(campaign_id, db)
             if target_ids is None:
                 rows = db.execute(query.order_by(t.outcomes.c.id)).mappings().all()
             else:
@@ -205,7 +235,7 @@ class OutcomeRepository:
                         .all()
                     )
                 rows.sort(key=lambda r: r["id"])
-        return [outcome_of(r) for r in rows]
+        return [outcome_of(r) for r in _counted(rows, voided)]
 
     def area_outcomes(self, campaign_id: int, cadre_id: str, db=None) -> list[Outcome]:
         """Outcomes of the targets now in ``cadre_id``'s area, in recording order (one query
@@ -221,15 +251,47 @@ class OutcomeRepository:
         if db is None:
             with self.engine.connect() as db:
                 return self.area_outcomes(campaign_id, cadre_id, db)
-        return [outcome_of(r) for r in db.execute(query).mappings()]
+        rows = db.execute(query).mappings().all()
+        return [outcome_of(r) for r in _counted(rows, self.voided_visits(campaign_id, db))]
 
-    def last_outcome_day(self, campaign_id: int) -> int:
+    def _record_night(self, db, campaign_id: int, batch: str, night: int, rows: int) -> None:
+        """The file's night, once per file (the same file again keeps its first night)."""
+        n = t.nights.c
+        known = db.execute(
+            select(n.night).where((n.campaign_id == campaign_id) & (n.batch == batch))
+        ).first()
+        if known is None:
+            db.execute(
+                t.nights.insert().values(
+                    campaign_id=campaign_id, batch=batch, night=night, rows=rows, recorded_at=now()
+                )
+            )
+
+    def last_night(self, campaign_id: int) -> int:
+        """The latest campaign day recorded by an outcomes file: the re-plan's "today" (0
+        before any). Never the largest day of any row: return visits (回访) and a mistyped day
+        have no say. A store from before nights were kept falls back to its latest day of a
+        campaign visit."""
         with self.engine.connect() as db:
+            night = db.execute(
+                select(func.max(t.nights.c.night)).where(t.nights.c.campaign_id == campaign_id)
+            ).scalar()
+            if night is not None:
+                return night
             return (
                 db.execute(
                     select(func.max(t.outcomes.c.day)).where(
-                        t.outcomes.c.campaign_id == campaign_id
+                        (t.outcomes.c.campaign_id == campaign_id) & t.outcomes.c.satisfied.is_(None)
                     )
                 ).scalar()
                 or 0
             )
+
+    def nights(self, campaign_id: int) -> list[int]:
+        """Every recorded night, in order, once each."""
+        n = t.nights.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(n.night).where(n.campaign_id == campaign_id).distinct().order_by(n.night)
+            ).scalars()
+            return list(rows)

@@ -44,6 +44,20 @@ class PlanReadRepository:
             )
         return Plan(version, _cadre_plans(rows, results), after_day=info)
 
+    def planned_days(self, campaign_id: int, version: int) -> dict[str, set[int]]:
+        """cadre → the days with stops in a version."""
+        s = t.stops.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(s.cadre_id, s.day)
+                .where((s.campaign_id == campaign_id) & (s.version == version))
+                .distinct()
+            ).all()
+        days: dict[str, set[int]] = defaultdict(set)
+        for cadre_id, day in rows:
+            days[cadre_id].add(day)
+        return dict(days)
+
     def cadre_routes(self, campaign_id: int, version: int, cadre_id: str) -> tuple[DayRoute, ...]:
         with self.engine.connect() as db:
             rows = (

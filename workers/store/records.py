@@ -12,6 +12,8 @@ from optimizer.domain.model import DayRoute, Outcome, RequestCategory
 BUILDING = "building"
 PUBLISHED = "published"
 ABANDONED = "abandoned"  # a newer version started before this one was complete
+HELD = "held"  # complete, but the re-plan guard stopped it: published only with --force
+WITHDRAWN = "withdrawn"  # published once, set aside by a roll-back to an earlier version
 
 
 def outcome_of(r) -> Outcome:
@@ -44,7 +46,7 @@ class VersionInfo:
     version: int
     after_day: int
     base_version: int | None
-    status: str  # building | published | abandoned
+    status: str  # building | published | held | withdrawn | abandoned
     created_at: dt.datetime
     published_at: dt.datetime | None
     summary: str | None  # summary.json text, once published
@@ -101,3 +103,15 @@ class FollowupPlan:
     days: int
     routes: list[dict]
     created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreRecord:
+    """A roll-back to an earlier plan version: which versions it set aside, who, why."""
+
+    id: int
+    to_version: int
+    withdrawn: tuple[int, ...]
+    actor: str
+    reason: str
+    at: dt.datetime

@@ -63,7 +63,9 @@ plan_versions = Table(
     Column("version", Integer, primary_key=True),
     Column("after_day", Integer, nullable=False),
     Column("base_version", Integer),
-    Column("status", String(20), nullable=False),  # building | published | abandoned
+    # building | published | held (a re-plan the guard stopped) | withdrawn (rolled back)
+    # | abandoned (a re-plan that failed before publishing)
+    Column("status", String(20), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("published_at", DateTime),
     Column("summary", Text),
@@ -217,4 +219,40 @@ spotchecks = Table(  # phone spot checks of completed visits (电话回访 / 入
     Column("result", String(20)),  # confirmed | not_confirmed | None (pending)
     Column("note", Text),
     Column("checked_at", DateTime),
+)
+
+nights = Table(  # which campaign day each outcomes file records: the re-plan's "today"
+    "nights",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("batch", String(64), primary_key=True),  # the file's digest, as in ``outcomes``
+    Column("night", Integer, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
+restores = Table(  # the audit log of roll-backs to an earlier plan version
+    "restores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("to_version", Integer, nullable=False),
+    Column("withdrawn", Text, nullable=False),  # JSON list of the versions set aside
+    Column("actor", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+reopened_visits = Table(  # visits a phone spot check found false (不属实): to visit again
+    "reopened_visits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False),
+    Column("target_id", String(100), nullable=False),
+    # the visits of the target recorded up to this outcome no longer count
+    Column("upto_outcome_id", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+    UniqueConstraint("campaign_id", "target_id", "upto_outcome_id"),
 )

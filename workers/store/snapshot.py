@@ -41,6 +41,7 @@ def dump_campaign(campaign: Campaign) -> str:
             "policy": [s.policy.max_attempts, s.policy.priority_days, s.policy.retry_slack],
             "close_date": s.close_date.isoformat() if s.close_date else None,
             "maps": [s.maps.tiles, s.maps.offline],
+            "town": s.town,
         },
         "targets": [
             [
@@ -99,7 +100,8 @@ def load_campaign_json(text: str) -> Campaign:
         windows=tuple((name, _unwindow(w)) for name, w in s["windows"]),
         policy=Policy(*s["policy"]),
         close_date=dt.date.fromisoformat(s["close_date"]) if s["close_date"] else None,
-        maps=MapOptions(*s.get("maps", ["amap", False])),
+        maps=MapOptions(*s.get("maps", ["amap", True])),
+        town=s.get("town", ""),
     )
     targets = tuple(
         Target(

@@ -15,6 +15,7 @@ import redis
 from optimizer.domain.errors import ZoufangError
 from workers.errors import NoWorkerError
 from workers.store import Store
+from workers.store.records import HELD, PUBLISHED
 from workers.tasks.broker import FINISH_REPLAN, QUEUE, REPLAN_CADRE, live_workers
 from workers.tasks.steps import Job
 
@@ -51,7 +52,8 @@ def run_on_broker(
     _send_through_restarts(group.run if job.solve else lambda: broker.enqueue(finish.copy()))
     started = last_change = last_seen = last_asked = time.monotonic()
     last_done, workers_s = -1, None
-    while not store.version_info(cid, version).published:
+    # Published, or held by the re-plan guard for the coordinator to decide.
+    while store.version_info(cid, version).status not in (PUBLISHED, HELD):
         if workers_alive and time.monotonic() - last_asked >= 1.0:
             last_asked = time.monotonic()
             if workers_alive() is not False:
@@ -72,10 +74,7 @@ def run_on_broker(
             _send_through_restarts(lambda: broker.enqueue(finish.copy()))
             last_change = time.monotonic()
         if time.monotonic() - started > timeout_s:
-            raise ZoufangError(
-                "重排超时：请检查 zoufang worker 是否在运行 / "
-                "re-plan timed out; are workers running?"
-            )
+            raise ZoufangError("重排超时：请检查 zoufang worker 是否在运行")
         time.sleep(0.1)
     return workers_s if workers_s is not None else time.monotonic() - started
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from optimizer.domain.errors import ZoufangError
 from optimizer.domain.revisits import planned_times, target_states
+from optimizer.replan.guard import guard_findings
 from optimizer.replan.steps import cadre_days, pending_targets, remaining_problem
 from optimizer.reports.status import campaign_progress
 from optimizer.reports.summary import FIGURE_KEYS, plan_summary
@@ -22,7 +23,7 @@ from optimizer.route.parallel import solve_cadre
 from optimizer.travel import travel_model
 from workers.errors import CampaignLockedError
 from workers.store import Store
-from workers.store.records import VersionInfo
+from workers.store.records import HELD, VersionInfo
 from workers.tasks.lease import locked_message
 
 
@@ -50,9 +51,9 @@ def begin(
     try:
         current = store.current_version(campaign_id)
         if current is None:
-            raise ZoufangError("还没有发布的计划，请先运行 zoufang plan / no published plan yet")
+            raise ZoufangError("还没有发布的计划，请先运行 zoufang plan")
         base, after = current
-        today = store.last_outcome_day(campaign_id) if today is None else today
+        today = store.last_night(campaign_id) if today is None else today
         if today < after:
             raise ZoufangError(f"第 {today} 天早于当前计划的起点（第 {after} 天之后）")
         campaign = store.load_campaign(campaign_id)
@@ -95,16 +96,29 @@ def solve_one(
     return store.save_cadre_plan(campaign_id, version, solve_cadre(problem, time_limit_s))
 
 
-def finish(store: Store, campaign_id: int, version: int) -> bool:
-    """Publish a complete version with the town summary; True only for the call that did it."""
+def finish(store: Store, campaign_id: int, version: int, force: bool = False) -> bool:
+    """Publish a complete version with the town summary; True only for the call that did it.
+
+    The re-plan guard (``optimizer.replan.guard``) holds a version that would drop scheduled
+    work for many cadres: it is kept, unpublished and with the lock still taken, for the
+    coordinator to confirm (``force``: publish it as it is) or drop.
+    """
     info = store.version_info(campaign_id, version)
-    if info is None or info.published or not store.is_complete(campaign_id, version):
+    if info is None or info.published:
+        return False
+    if info.status == HELD:
+        if not force:
+            return False
+        summary = {**json.loads(info.summary or "{}"), "forced": True}
+        return store.publish_held(campaign_id, version, summary)
+    if not store.is_complete(campaign_id, version):
         return False
     started = time.perf_counter()
     campaign = store.load_campaign(campaign_id)
     plan = store.plan(campaign_id, version)
-    # Counts and coverage need no retry windows, so no planned times either.
-    progress = campaign_progress(campaign, target_states(campaign, store.outcomes(campaign_id)))
+    # Counts, coverage and the guard need no retry windows, so no planned times either.
+    states = target_states(campaign, store.outcomes(campaign_id))
+    progress = campaign_progress(campaign, states)
     solve_seconds = sum(cp.solve_seconds for cp in plan.cadre_plans) + time.perf_counter() - started
     summary = plan_summary(
         campaign,
@@ -114,8 +128,17 @@ def finish(store: Store, campaign_id: int, version: int) -> bool:
         progress=progress,
         figures=_unchanged_figures(store, campaign_id, info),
     )
+    guard = None
+    if info.base_version:
+        base = store.plan(campaign_id, info.base_version)
+        guard = guard_findings(base, plan, states, info.after_day)
+    if guard and not force:
+        store.hold_version(campaign_id, version, {**summary, "guard": guard})
+        return False
     # The lock stays with whoever took it (the coordinator, which still writes the files).
-    return store.publish_version(campaign_id, version, summary)
+    return store.publish_version(
+        campaign_id, version, {**summary, "forced": True} if guard else summary
+    )
 
 
 def _unchanged_figures(store: Store, campaign_id: int, info: VersionInfo) -> dict | None:
@@ -138,7 +161,13 @@ def _solve_in_child(args: tuple[str, int, str, int, float]) -> bool:
 
 
 def run_local(
-    store: Store, job: Job, time_limit_s: float, workers: int = 1, progress=None
+    store: Store,
+    job: Job,
+    time_limit_s: float,
+    workers: int = 1,
+    progress=None,
+    *,
+    force: bool = False,
 ) -> float:
     """In-process: the actors' steps on a pool of processes (no server needed); returns the
     seconds the solves took."""
@@ -155,5 +184,5 @@ def run_local(
             if progress:
                 progress(done, len(args))
     workers_s = time.perf_counter() - started
-    finish(store, job.campaign_id, job.version)
+    finish(store, job.campaign_id, job.version, force)
     return workers_s

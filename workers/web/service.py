@@ -198,7 +198,9 @@ class FieldService:
             "campaign": self._recording_campaign(),
             "owner": owner,
             "label": "同步",
-            "last_day": self._last_day(values),
+            # A visit of a day to come is refused, as `zoufang record` refuses it.
+            "last_day": max(1, campaign_day(self.settings, self.config.now().date())),
+            "return_last_day": self._return_last_day(values),
             "returnable": self.store.return_takers(self.campaign_id)
             if any(v["satisfied"] for v in values)
             else {},
@@ -257,14 +259,13 @@ class FieldService:
                 out.append(outcome)
         return out
 
-    def _last_day(self, values: list[dict]) -> int:
-        """Days after the campaign are accepted inside a return-visit plan's days."""
-        days = self.settings.days
-        if all(v["day"].isdigit() and int(v["day"]) <= days for v in values):
-            return days
+    def _return_last_day(self, values: list[dict]) -> int:
+        """The last day of the return-visit plans (asked only when a row is a return visit)."""
+        if not any(v["satisfied"] for v in values):
+            return 0
         followups = self.store.followups(self.campaign_id)
         return max(
-            [days, *(followup_last_day(self.settings, f.start_date, f.days) for f in followups)]
+            [0, *(followup_last_day(self.settings, f.start_date, f.days) for f in followups)]
         )
 
 

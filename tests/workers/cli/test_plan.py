@@ -57,7 +57,7 @@ def test_plan_writes_the_contract_outputs(tiny, tmp_path):
         assert key in summary
     assert summary["plan_version"] == 1 and summary["targets"] == 4
     book = openpyxl.load_workbook(out / "附件2_大走访活动安排表.xlsx")
-    assert book.worksheets[0].cell(3, 6).value == "走访区域"
+    assert book.worksheets[0].cell(4, 6).value == "走访区域"
     assert "13812345678" not in "".join(
         str(c.value)
         for row in openpyxl.load_workbook(out / "日路线.xlsx").worksheets[0].iter_rows()

@@ -212,17 +212,14 @@ def test_weekly_report(town):
     """The week's xlsx has its sheets; the HTML page carries its SVG charts and figures."""
     xlsx, page = ledger_jobs.week_report(town, 1)
     book = openpyxl.load_workbook(xlsx)
-    assert {
-        "概况",
-        "每日走访",
-        "各村覆盖率",
-        "诉求分类",
-        "超期事项",
-        "风险人员",
-        "诉求集中区域",
-    } <= set(book.sheetnames)
+    assert book.sheetnames == ["概况", "人员进度", "诉求", "风险与抽查"]
+    for sheet in book.worksheets:  # titled, and printing one page wide on A4
+        assert sheet.cell(1, 1).value.startswith("第1周调度报告")
+        assert sheet.page_setup.paperSize == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0  # as many pages down as it needs
     text = page.read_text(encoding="utf-8")
     assert text.count("<svg") >= 3 and "诉求集中的区域" in text and "电话回访抽查" in text
+    assert "各人员进度" in text and "办结率" in text and 'viewBox="0 0 360' in text
     assert json.loads(json.dumps(book.sheetnames))
 
 

@@ -59,7 +59,7 @@ def test_outcomes_recorded_once(stored):
         ("T1", OutcomeStatus.VISITED, 600),
         ("T2", OutcomeStatus.NOT_HOME, None),
     ]
-    assert back[0].category == RequestCategory(1, 2) and store.last_outcome_day(campaign_id) == 1
+    assert back[0].category == RequestCategory(1, 2) and store.last_night(campaign_id) == 1
 
 
 def _plan(cadre_id: str, targets: list[str]) -> CadrePlan:
@@ -154,3 +154,46 @@ def test_ledger_moves_and_return_visits(stored):
     assert store.save_followup(campaign_id, start, 2, [{"cadre_id": "C1"}]) == 1
     assert store.save_followup(campaign_id, start, 3, []) == 2
     assert store.followups(campaign_id)[0].routes == [{"cadre_id": "C1"}]
+
+
+def test_nights_are_kept_per_file_and_give_today(stored):
+    """A file's night is stored once; "today" is the latest night, never a return visit's day
+    (day 20) or the largest day of any row; the same file again keeps its first night."""
+    store, campaign_id, campaign = stored
+    owner = {t.id: "C1" for t in campaign.targets}
+    due = campaign.settings.ledger_due
+    visits = [Outcome("T1", 1, OutcomeStatus.VISITED), Outcome("T2", 2, OutcomeStatus.VISITED)]
+    store.record_outcomes(campaign_id, visits[:1], owner, "f1", due, night=1)
+    store.record_outcomes(campaign_id, visits[1:], owner, "f2", due, night=2)
+    store.record_outcomes(campaign_id, visits[1:], owner, "f2", due, night=5)
+    back = [Outcome("T1", 20, OutcomeStatus.VISITED, cadre_id="C1", satisfied=True)]
+    store.record_outcomes(campaign_id, back, owner, "r1", due)
+    assert store.last_night(campaign_id) == 2 and store.nights(campaign_id) == [1, 2]
+
+
+def test_restore_withdraws_later_versions_and_is_audited(stored):
+    """Rolling back to v1 withdraws v2 (kept), makes v1 current and records who and why; an
+    override since v1 refuses a roll-back to it, a version never published too."""
+    from workers.errors import RestoreRefused
+
+    store, campaign_id, campaign = stored
+    store.publish_assignment(campaign_id, assign_areas(campaign), None)
+    for after in (0, 1):
+        version = store.create_version(campaign_id, after, None, ["C1"], [])
+        store.save_cadre_plan(campaign_id, version, _plan("C1", ["T1"]))
+        store.publish_version(campaign_id, version, {"v": version})
+    held = store.create_version(campaign_id, 1, 2, ["C1"], [])
+    store.save_cadre_plan(campaign_id, held, _plan("C1", ["T1"]))
+    assert store.hold_version(campaign_id, held, {"guard": {}})
+    assert store.current_version(campaign_id) == (2, 1)
+    assert store.restore_version(campaign_id, 1, "协调员", "回退") == [2]
+    assert store.current_version(campaign_id) == (1, 0)
+    assert store.version_info(campaign_id, 2).status == "withdrawn"
+    assert [(r.to_version, r.withdrawn, r.actor) for r in store.restores(campaign_id)] == [
+        (1, (2,), "协调员")
+    ]
+    with pytest.raises(RestoreRefused, match="未发布"):
+        store.restore_version(campaign_id, held, "协调员", "")
+    store.override(campaign_id, "T2", "C2", "测试", "协调员")
+    with pytest.raises(RestoreRefused, match="调整"):
+        store.restore_version(campaign_id, 2, "协调员", "")
