@@ -4,7 +4,9 @@ A target's workload is its service time plus an estimate of the travel it causes
 distance to its nearest neighbour of the same type (a tour through n random points is about 1.4
 × the sum of nearest-neighbour distances; same-type, because sector cadres visit only their own
 types), × detour, at the campaign speed. A cadre's capacity is ``minutes_per_day`` × working
-days, less the share kept free for retries (``[policy].retry_slack``) and the daily commute.
+days, less the daily commute: all of the cadre's minutes, for the hard rules are judged with
+them (DESIGN §5). The retry slack (``[policy].retry_slack``) is a goal the plan reports on
+(``optimizer.reports.slack``), never a reason to refuse it.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def commute_minutes(cadre: Cadre, lat: float, lon: float, settings: Settings) ->
 
 
 def capacity_minutes(cadre: Cadre, settings: Settings, commute_min: float = 0.0) -> int:
-    """Visiting minutes the cadre can give by the deadline, retry slack and commute set aside."""
+    """Visiting minutes the cadre can give by the deadline, the commute set aside."""
     days = len(cadre.work_days(settings.days))
     daily = max(0.0, cadre.minutes_per_day - commute_min)
-    return int(daily * days * (1.0 - settings.policy.retry_slack))
+    return int(daily * days)

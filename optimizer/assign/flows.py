@@ -1,4 +1,7 @@
-"""The flow models of the assignment: feasibility (max flow) and balance (min-cost flow)."""
+"""The flow models of the assignment: feasibility (max flow) and balance (min-cost flow).
+
+Classes of targets flow to the cadres who may visit them; where a class's window limits a
+cadre (evening minutes), through that cadre's window node (``optimizer.assign.windows``)."""
 
 from __future__ import annotations
 
@@ -16,19 +19,43 @@ BALANCE_SCALE = 100_000  # cost per work unit per 1.0 of load ratio
 DISTANCE_DIVISOR = 10  # metres per cost unit in the balance model
 
 
+def class_arcs(inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every class → cadre arc: its class, its cadre, and the node it enters — the cadre's own
+    (``k + cadre``) or, for a window that limits the cadre, the window node (``k + m + node``)."""
+    k, m = len(inst.class_keys), len(inst.campaign.cadres)
+    lens = np.array([len(e) for e in inst.eligible], dtype=np.int64)
+    arc_class = np.repeat(np.arange(k), lens)
+    if not lens.sum():
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    arc_cadre = np.concatenate(inst.eligible)
+    via = np.concatenate(inst.windows.via)
+    head = np.where(via >= 0, k + m + via, k + arc_cadre)
+    return arc_class, arc_cadre, head
+
+
+def _window_arcs(inst: Instance):
+    """Window node → its cadre, capped at the window's minutes."""
+    k, m = len(inst.class_keys), len(inst.campaign.cadres)
+    w = inst.windows
+    return np.arange(w.count) + k + m, w.cadre + k, w.capacity
+
+
 def feasibility(inst: Instance, capacity: np.ndarray):
-    """Max flow classes → cadres; returns the flow value and the source side of the min cut."""
-    k, m = len(inst.class_keys), len(capacity)
-    source, sink = k + m, k + m + 1
-    tails = [np.full(k, source), np.arange(m) + k]
-    heads = [np.arange(k), np.full(m, sink)]
-    caps = [inst.class_work, capacity]
-    lens = np.array([len(e) for e in inst.eligible])
-    tails.append(np.repeat(np.arange(k), lens))
-    heads.append(np.concatenate(inst.eligible) + k if lens.sum() else np.zeros(0, np.int64))
-    caps.append(np.repeat(inst.class_work, lens))
+    """Max flow classes → (window nodes →) cadres; the flow value and the min cut's source side.
+
+    Node numbers: classes ``[0, k)``, cadres ``[k, k + m)``, window nodes after them, then the
+    source and the sink."""
+    k, m, w = len(inst.class_keys), len(capacity), inst.windows.count
+    source, sink = k + m + w, k + m + w + 1
+    arc_class, _, arc_head = class_arcs(inst)
+    w_tails, w_heads, w_caps = _window_arcs(inst)
     flow = max_flow.SimpleMaxFlow()
-    flow.add_arcs_with_capacity(np.concatenate(tails), np.concatenate(heads), np.concatenate(caps))
+    flow.add_arcs_with_capacity(
+        np.concatenate([np.full(k, source), arc_class, w_tails, np.arange(m) + k]),
+        np.concatenate([np.arange(k), arc_head, w_heads, np.full(m, sink)]),
+        np.concatenate([inst.class_work, inst.class_work[arc_class], w_caps, capacity]),
+    )
     status = flow.solve(source, sink)
     if status != flow.OPTIMAL:
         raise RuntimeError(f"max flow failed: {status}")
@@ -52,25 +79,27 @@ def _balance_arcs(capacity: np.ndarray, offset: int, sink: int, total: int, rati
 
 
 def balanced_quotas(inst: Instance, capacity: np.ndarray, anchors: np.ndarray):
-    """Balance: how much of each class goes to each cadre, load ratios equalised."""
-    k, m = len(inst.class_keys), len(capacity)
-    source, sink = k + m, k + m + 1
+    """Balance: how much of each class goes to each cadre, load ratios equalised, no window's
+    minutes exceeded."""
+    k, m, w = len(inst.class_keys), len(capacity), inst.windows.count
+    source, sink = k + m + w, k + m + w + 1
     total = int(inst.class_work.sum())
-    lens = np.array([len(e) for e in inst.eligible])
-    arc_class = np.repeat(np.arange(k), lens)
-    arc_cadre = np.concatenate(inst.eligible) if lens.sum() else np.zeros(0, np.int64)
+    arc_class, arc_cadre, arc_head = class_arcs(inst)
     distance = np.linalg.norm(inst.class_xy[arc_class] - anchors[arc_cadre], axis=1)
     # Within the band, the most specific cadre wins: a grid's own 网格员, then the village's.
     level = np.array([0 if c.grid else 1 if c.village else 2 for c in inst.campaign.cadres])
     arc_cost = distance / DISTANCE_DIVISOR + RESTRICTION_COST * level[arc_cadre]
     ratio = total / max(1, int(capacity.sum()))
     b_tails, b_heads, b_caps, b_costs = _balance_arcs(capacity, k, sink, total, ratio)
+    w_tails, w_heads, w_caps = _window_arcs(inst)
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(k, source), arc_class, b_tails]),
-        np.concatenate([np.arange(k), arc_cadre + k, b_heads]),
-        np.concatenate([inst.class_work, inst.class_work[arc_class], b_caps]),
-        np.concatenate([np.zeros(k, np.int64), np.rint(arc_cost), b_costs]).astype(np.int64),
+        np.concatenate([np.full(k, source), arc_class, w_tails, b_tails]),
+        np.concatenate([np.arange(k), arc_head, w_heads, b_heads]),
+        np.concatenate([inst.class_work, inst.class_work[arc_class], w_caps, b_caps]),
+        np.concatenate(
+            [np.zeros(k, np.int64), np.rint(arc_cost), np.zeros(w, np.int64), b_costs]
+        ).astype(np.int64),
     )
     mcf.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     if mcf.solve() != mcf.OPTIMAL:

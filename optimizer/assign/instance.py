@@ -1,7 +1,8 @@
 """The assignment problem in arrays: eligibility classes, co-located units, capacities.
 
-A target's eligible cadres depend only on its (type, village, grid): that triple is its
-*class*. Targets of one class at one point (an apartment building's households) form a *unit*
+A target's eligible cadres depend only on its (type, village, grid, window): that is its
+*class* (the window because a cadre who works days only cannot take an evening household).
+Targets of one class at one point (an apartment building's households) form a *unit*
 that the assignment keeps whole where it can. Work is in tenths of a minute (integers for
 the flow models).
 """
@@ -15,12 +16,12 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 from scipy.optimize import linear_sum_assignment
 
+from optimizer.assign.windows import WORK_SCALE, WindowNodes, window_nodes
 from optimizer.domain.codes import TargetType
-from optimizer.domain.model import Cadre, Campaign
+from optimizer.domain.model import Cadre, Campaign, Window
+from optimizer.domain.pairing import window_holds
 from optimizer.travel import project_m
 from optimizer.workload import capacity_minutes, town_origin, workload_minutes
-
-WORK_SCALE = 10  # work units per minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class Instance:
     xy: np.ndarray  # (n, 2) metres, targets
     work: np.ndarray  # (n,) work units
     target_class: np.ndarray  # (n,) class index
-    class_keys: tuple[tuple[TargetType, str, str], ...]
+    class_keys: tuple[tuple[TargetType, str, str, Window | None], ...]
     class_xy: np.ndarray  # (K, 2) work-weighted centroid
     class_work: np.ndarray  # (K,)
     eligible: tuple[np.ndarray, ...]  # per class: cadre indices
@@ -41,6 +42,7 @@ class Instance:
     unit_work: np.ndarray  # (U,)
     unit_grid: np.ndarray  # (U,) index of the unit's (village, grid, sector) group
     grid_count: int
+    windows: WindowNodes  # evening minutes (and other short windows) as their own resource
 
     def __post_init__(self) -> None:
         n, m = len(self.campaign.targets), len(self.campaign.cadres)
@@ -69,7 +71,9 @@ class Instance:
         return town_origin(self.campaign.targets)
 
 
-def _eligibility(cadres: tuple[Cadre, ...], keys) -> list[np.ndarray]:
+def _eligibility(cadres: tuple[Cadre, ...], keys, sample) -> list[np.ndarray]:
+    """Per class: the cadres who may visit it (``sample``: one target of each class, the one
+    with the longest visit, for the window rule of ``pairing.window_holds``)."""
     free, by_village, by_grid = defaultdict(list), defaultdict(list), defaultdict(list)
     for i, c in enumerate(cadres):
         for kind in c.types:
@@ -80,8 +84,15 @@ def _eligibility(cadres: tuple[Cadre, ...], keys) -> list[np.ndarray]:
             else:
                 free[kind].append(i)
     return [
-        np.array(sorted(free[k] + by_village[(k, v)] + by_grid[(k, v, g)]), dtype=np.int64)
-        for k, v, g in keys
+        np.array(
+            sorted(
+                i
+                for i in free[k] + by_village[(k, v)] + by_grid[(k, v, g)]
+                if window_holds(cadres[i], target)
+            ),
+            dtype=np.int64,
+        )
+        for (k, v, g, _), target in zip(keys, sample, strict=True)
     ]
 
 
@@ -121,14 +132,19 @@ def build_instance(campaign: Campaign) -> Instance:
     work = np.maximum(1, np.rint(workload_minutes(targets, campaign.settings) * WORK_SCALE))
     work = work.astype(np.int64)
     klass, keys, class_work, class_xy = _group(
-        [(t.type, t.village, t.grid) for t in targets], work.astype(float), xy
+        [(t.type, t.village, t.grid, t.window) for t in targets], work.astype(float), xy
     )
+    sample: dict[int, int] = {}
+    for i, k in enumerate(klass.tolist()):
+        if k not in sample or targets[i].service_minutes > targets[sample[k]].service_minutes:
+            sample[k] = i
     unit_keys = [(int(k), round(p[0], 1), round(p[1], 1)) for k, p in zip(klass, xy, strict=True)]
     unit_of, units, unit_work, unit_xy = _group(unit_keys, work.astype(float), xy)
     base_xy = project_m([c.base_lat for c in cadres], [c.base_lon for c in cadres], lat0, lon0)
     sector = sector_of_type(cadres)
     unit_grid_keys = [(keys[u[0]][1], keys[u[0]][2], sector.get(keys[u[0]][0])) for u in units]
     unit_grid, grid_keys, _, _ = _group(unit_grid_keys, np.ones(len(units)), unit_xy)
+    eligible = _eligibility(cadres, keys, [targets[sample[k]] for k in range(len(keys))])
     return Instance(
         campaign=campaign,
         xy=xy,
@@ -137,7 +153,7 @@ def build_instance(campaign: Campaign) -> Instance:
         class_keys=tuple(keys),
         class_xy=class_xy,
         class_work=class_work.astype(np.int64),
-        eligible=tuple(_eligibility(cadres, keys)),
+        eligible=tuple(eligible),
         base_xy=base_xy,
         restricted=np.array([bool(c.village or c.grid) for c in cadres]),
         unit_of=unit_of,
@@ -146,6 +162,7 @@ def build_instance(campaign: Campaign) -> Instance:
         unit_work=unit_work.astype(np.int64),
         unit_grid=unit_grid,
         grid_count=len(grid_keys),
+        windows=window_nodes(cadres, keys, eligible, campaign.settings.days),
     )
 
 

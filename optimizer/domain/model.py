@@ -242,6 +242,7 @@ class Shortfall:
     extra_days: int
     extra_minutes_per_day: int
     target_ids: tuple[str, ...] = ()
+    window: str = ""  # the window whose minutes are short (evening), "" = the cadres' days
 
     @property
     def missing_minutes(self) -> int:

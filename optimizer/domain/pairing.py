@@ -11,17 +11,32 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.domain.errors import PairingError
-from optimizer.domain.model import Assignment, Cadre, Campaign, Target
+from optimizer.domain.model import Assignment, Cadre, Campaign, Target, Window
+
+
+def visit_window(cadre: Cadre, target: Target) -> Window | None:
+    """When the cadre can serve the target: the target's window (any time when it has none)
+    inside the cadre's daily window; None when they do not meet."""
+    return (target.window or cadre.window).intersect(cadre.window)
+
+
+def window_holds(cadre: Cadre, target: Target) -> bool:
+    """The cadre's day can hold the visit: an evening household needs a cadre who works
+    evenings (DESIGN §5: time windows belong to the assignment)."""
+    window = visit_window(cadre, target)
+    return window is not None and window.length_min >= target.service_minutes
 
 
 def may_visit(cadre: Cadre, target: Target) -> bool:
     """A cadre may be given a target of a type it visits (the sector rule), inside its own
-    village and grid when it has them (村两委, 网格员)."""
+    village and grid when it has them (村两委, 网格员), at a time of day it works."""
     if target.type not in cadre.types:
         return False
     if cadre.village and target.village != cadre.village:
         return False
-    return not (cadre.grid and target.grid != cadre.grid)
+    if cadre.grid and target.grid != cadre.grid:
+        return False
+    return window_holds(cadre, target)
 
 
 def assignment_violations(campaign: Campaign, assignment: Assignment) -> list[str]:
@@ -77,7 +92,7 @@ def check_override(cadre: Cadre | None, target: Target | None, reason: str) -> N
     if cadre is None:
         raise PairingError("没有这个走访人员")
     if not may_visit(cadre, target):
-        raise PairingError(f"{cadre.id} 的走访类型或包村/网格不允许走访 {target.id}")
+        raise PairingError(f"{cadre.id} 的走访类型、包村/网格或可走访时段不允许走访 {target.id}")
     if not reason.strip():
         raise PairingError("调整必须写明原因")
 
