@@ -176,4 +176,7 @@ def read_campaign(folder: str | Path) -> Campaign:
     if problems or settings is None:
         raise InvalidInputError(problems)
     notes += _shared_grid_note(town)
+    notes += [
+        f"注意: {text}，该人员不分配走访区域（附件2: 无可走访对象）" for text in town.empty_grids
+    ]
     return Campaign(settings, tuple(targets), tuple(cadres), str(folder), tuple(notes))

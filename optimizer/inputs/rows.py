@@ -142,6 +142,7 @@ class TownIndex:
                 self.grids[village].add(grid)
         self.centroids = {v: (s[0] / s[2], s[1] / s[2]) for v, s in sums.items()}
         self.villages_of_grid: dict[str, list[str]] = {}
+        self.empty_grids: list[str] = []  # cadres' grids without targets (warnings)
         for village, grids in sorted(self.grids.items()):
             for grid in grids:
                 self.villages_of_grid.setdefault(grid, []).append(village)
@@ -156,7 +157,10 @@ def _cadre_place(r: RowReader, town: TownIndex) -> tuple[str, str]:
         )
         return village, grid
     if grid and village and grid not in town.grids[village]:
-        r.problem("grid", f"网格「{grid}」在「{village}」中没有对象", f"{village} 的网格名")
+        # A grid with no targets yet is valid (附件2: 无可走访对象): a warning, not an error.
+        town.empty_grids.append(
+            f"{r.header('grid')} 第{r.row}行: 网格「{grid}」在「{village}」中暂无对象"
+        )
     elif grid and not village:
         villages = town.villages_of_grid.get(grid, [])
         if not villages:
