@@ -1,0 +1,81 @@
+"""Every rule on small zoo towns: a town the flow proves feasible is planned whole and right."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer.assign.solve import assign_areas
+from optimizer.inputs import read_campaign
+from optimizer.replan import plan_routes
+from optimizer.sample import write_sample
+from optimizer.sample.zoo import ZooSpec, generate_zoo_town
+
+towns = st.builds(
+    ZooSpec,
+    town=st.sampled_from(["chaihudian", "huangtun"]),
+    villages=st.integers(2, 3),
+    targets=st.integers(60, 200),
+    days=st.integers(3, 5),
+    utilization=st.floats(0.6, 0.85),
+    day_only_share=st.floats(0.0, 0.6),
+    evening_share=st.floats(0.1, 0.2),
+    sector_cadres=st.integers(0, 2),
+    orphan_villages=st.integers(0, 1),
+    bases_by_village=st.floats(0.0, 1.0),
+    apartment_blocks=st.integers(0, 1),
+)
+
+
+def _plan(spec: ZooSpec, seed: int, tmp_path):
+    folder = write_sample(tmp_path / f"z{seed}", generate_zoo_town(spec, seed))
+    campaign = read_campaign(folder)
+    assignment = assign_areas(campaign, seed=1)
+    return campaign, assignment
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(spec=towns, seed=st.integers(0, 10_000))
+def test_feasible_towns_plan_whole_within_every_window(spec, seed, tmp_path_factory):
+    """Feasible by the flow ⇒ every target routed once, in its own and its cadre's windows."""
+    campaign, assignment = _plan(spec, seed, tmp_path_factory.mktemp("zoo"))
+    if len(campaign.cadres) > 6 or not assignment.feasible:
+        return  # the rule is about towns the flow proves feasible
+    owners = [t for a in assignment.areas for t in a.target_ids]
+    assert sorted(owners) == sorted(t.id for t in campaign.targets), (spec, seed)
+    targets, cadres = campaign.target_index(), campaign.cadre_index()
+    owner = assignment.cadre_of()
+    for tid, cid in owner.items():
+        t, c = targets[tid], cadres[cid]
+        window = (t.window or c.window).intersect(c.window)
+        assert window and window.length_min >= t.service_minutes, (spec, seed, tid, cid)
+    plan = plan_routes(campaign, assignment, time_limit_s=0.05, workers=1)
+    assert not plan.unscheduled, (spec, seed, plan.unscheduled[:3])
+    routed = [s.target_id for r in plan.routes for s in r.stops]
+    assert sorted(routed) == sorted(owners), (spec, seed)
+    for route in plan.routes:
+        cadre = cadres[route.cadre_id]
+        assert route.duration_min <= cadre.minutes_per_day, (spec, seed, route)
+        assert cadre.window.start_min <= route.start_min <= route.end_min <= cadre.window.end_min
+        for s in route.stops:
+            t = targets[s.target_id]
+            assert owner[s.target_id] == route.cadre_id
+            window = t.window or cadre.window
+            assert window.start_min <= s.arrive_min and s.depart_min <= window.end_min
+            assert cadre.window.start_min <= s.arrive_min and s.depart_min <= cadre.window.end_min
+
+
+def test_cli_plans_a_day_only_zoo_town(tmp_path):
+    """`zoufang plan` exits 0 on a zoo town at utilization 0.7 with day-only cadres."""
+    spec = ZooSpec(villages=3, targets=150, days=4, utilization=0.7, day_only_share=0.4)
+    folder = write_sample(tmp_path / "town", generate_zoo_town(spec, 5))
+    result = subprocess.run(
+        [sys.executable, "-m", "workers", "plan", str(folder), "--no-maps", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
