@@ -1,11 +1,12 @@
 """A retry is never dropped while the cadre has minutes left: the second pass of a solve.
 
 A not-home retry is first routed in its retry window (a different time the cadre works,
-``domain.revisits.retry_window``). If no day left has room for it there, it is not left out:
-the problem is solved again with those retries allowed at any time the cadre and the target
+``domain.revisits.retry_window``). When the days left cannot hold everything that way (a
+retry or, since retries are dropped last, a first visit is left out), nothing is given up
+yet: the problem is solved again with the retries allowed at any time the cadre and the target
 allow (``RouteProblem.fallback``), from the first pass's routes as the warm start. The second
-pass runs only for a cadre whose retry window was full, so a plan where everything fits costs
-no more than before.
+pass runs only for a cadre whose first pass left something out, so a plan where everything
+fits costs no more than before.
 """
 
 from __future__ import annotations
@@ -37,17 +38,16 @@ def _left_out(problem: RouteProblem, plan: CadrePlan) -> tuple[int, int]:
 
 
 def solve_with_fallback(problem: RouteProblem, solve: Solve) -> CadrePlan:
-    """Solve ``problem``; retries it could not place in their retry windows get a second pass
-    with their fallback windows. The second plan is kept if it leaves out fewer retries and
-    no more targets in all (a search that did worse keeps the first)."""
+    """Solve ``problem``; if that leaves targets out and some retries have fallback windows,
+    solve again with those windows. The second plan is kept if it leaves out fewer targets,
+    or as many but fewer retries (a search that did worse keeps the first)."""
     first = solve(problem, None)
-    dropped = {u.target_id for u in first.unscheduled if u.reason == REASON_CAPACITY}
-    wider = dropped & {t for t, _ in problem.fallback}
-    if not wider:
+    if not problem.fallback or not any(u.reason == REASON_CAPACITY for u in first.unscheduled):
         return first
     start = {r.day: tuple(s.target_id for s in r.stops) for r in first.routes}
-    second = solve(widened(problem, wider), start)
-    seconds = first.solve_seconds + second.solve_seconds
+    second = solve(widened(problem, {t for t, _ in problem.fallback}), start)
     (r1, f1), (r2, f2) = _left_out(problem, first), _left_out(problem, second)
-    best = second if r2 < r1 and r2 + f2 <= r1 + f1 else first
-    return replace(best, solve_seconds=seconds)
+    better = (r2 + f2, r2) < (r1 + f1, r1)
+    return replace(
+        second if better else first, solve_seconds=first.solve_seconds + second.solve_seconds
+    )
