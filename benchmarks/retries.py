@@ -3,8 +3,9 @@
 (a) ``simulate_campaign`` on both committed samples as they are (some cadres work evenings).
 (b) A day-only variant of a generated sample: every cadre works 08:30–17:30 only, households
     that can only be met in the evening are made all-day (no cadre could see them), and cadres
-    are dropped (those with the most minutes first, never a grid worker) until the planner's
-    workload ÷ capacity (all minutes, no slack) reaches ``--utilization``; ``retry_slack = 0``.
+    are dropped (town-level household visitors, most minutes first), then every cadre's minutes
+    a day cut by one factor, until the planner's workload ÷ capacity (all minutes, no slack)
+    reaches ``--utilization``; ``retry_slack = 0``.
 
 Field: 20 % of daytime households not home per attempt, a quarter of that in the evening, 5 %
 absent cadre-days; seed 1. Prints coverage at the deadline, escalated targets, targets still
@@ -23,7 +24,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from optimizer.domain.model import Window
-from optimizer.domain.revisits import target_states
 from optimizer.inputs import read_campaign
 from optimizer.sample import generate_sample, write_sample
 from optimizer.sample.field import Field
@@ -52,20 +52,29 @@ def day_only_town(folder: Path, town: str, targets: int, seed: int, target_util:
             row["window"] = ""
     cadres = [dict(c, window=str(DAY_ONLY)) for c in sample.cadres]
     toml = sample.toml.replace("retry_slack = 0.15", "retry_slack = 0")
-    sample = type(sample)(sample.spec, toml, sample.targets, cadres)
-    write_sample(folder, sample)
-    order = sorted(
-        (c for c in cadres if not c.get("grid")), key=lambda c: -int(c["minutes_per_day"])
-    )
-    while order and utilization(folder) < target_util:
-        drop = order.pop(0)
-        trial = [c for c in sample.cadres if c["id"] != drop["id"]]
-        candidate = type(sample)(sample.spec, toml, sample.targets, trial)
-        write_sample(folder, candidate)
-        if utilization(folder) > target_util + 0.03:
-            write_sample(folder, sample)  # one cadre too many: keep it
+
+    def write(rows: list[dict[str, str]]) -> float:
+        write_sample(folder, type(sample)(sample.spec, toml, sample.targets, rows))
+        return utilization(folder)
+
+    # Town-level household visitors go first: dropping a village's own cadre can leave the
+    # village short however much the others have (the flow's exit 3).
+    spare = [c["id"] for c in cadres if c["types"] == "household" and not c.get("village")]
+    spare.sort(key=lambda i: -int(next(c for c in cadres if c["id"] == i)["minutes_per_day"]))
+    util = write(cadres)
+    for cadre_id in spare:
+        trial = [c for c in cadres if c["id"] != cadre_id]
+        if write(trial) > target_util + 0.02:
             break
-        sample = candidate
+        cadres, util = trial, utilization(folder)
+    # The rest of the way by fewer minutes a day for everyone, in steps of 10 minutes.
+    if util < target_util:
+        scale = util / target_util
+        cadres = [
+            dict(c, minutes_per_day=str(max(60, round(int(c["minutes_per_day"]) * scale, -1))))
+            for c in cadres
+        ]
+    write(cadres)
     return folder
 
 
