@@ -81,15 +81,22 @@ def remaining_problem(
     model: TravelModel,
 ) -> RouteProblem:
     """The cadre's problem for the days after ``today``: pending targets of its own area, retry
-    windows after misses, the announced routes as the start and tomorrow kept close to them."""
+    windows after misses (at times this cadre works), the announced routes as the start and
+    tomorrow kept close to them."""
     cadre = campaign.cadre_index()[cadre_id]
     targets = campaign.target_index()
     planned = planned_times(routes)
     wanted = set(pending)
+    # The retry window depends on the hours this cadre works (the target's own cadre).
     states = target_states(
-        campaign, [o for o in outcomes if o.target_id in wanted], planned, wanted
+        campaign,
+        [o for o in outcomes if o.target_id in wanted],
+        planned,
+        wanted,
+        cadre_of=dict.fromkeys(wanted, cadre),
     )
     retry = {t: s.retry_window for t, s in states.items() if s.retry_window}
+    missed = {t for t, s in states.items() if s.attempts}
     announced = {r.day: tuple(s.target_id for s in r.stops) for r in routes if r.day > today}
     tomorrow = next(iter(cadre.work_days(campaign.settings.days, after=today)), 0)
     # Only a route the cadre was told about is kept close to what was announced.
@@ -100,6 +107,7 @@ def remaining_problem(
         model,
         after_day=today,
         retry_windows=retry,
+        retries=missed,
         announced=announced,
         keep_day=tomorrow if tomorrow in announced else 0,
     )

@@ -19,7 +19,9 @@ def _chunks(p: RouteProblem) -> list[list[int]] | None:
     """Per routing node, its targets' nodes; None when no two targets share a point."""
     groups: dict[tuple, list[int]] = {}
     for i, t in enumerate(p.targets, start=1):
-        groups.setdefault((t.lat, t.lon, p.windows[i - 1], t.priority), []).append(i)
+        # A retry is dropped last (``ortools_model``): it never shares a node with first visits.
+        key = (t.lat, t.lon, p.windows[i - 1], t.priority, t.id in p.retries)
+        groups.setdefault(key, []).append(i)
     if len(groups) == p.size:
         return None
     chunks: list[list[int]] = []

@@ -32,6 +32,9 @@ KEEP_CHANGE_S = 300  # an arc of tomorrow's route that was not announced
 DROP_S = 10_000_000  # a target left out
 
 
+RETRY_DROP_S = DROP_S * 3 // 2  # a not-home retry left out (see _every_target_visited)
+
+
 COST_SCALE = 10
 
 
@@ -133,9 +136,15 @@ def _front_loading(m: _Model, symmetric: int) -> None:
 
 
 def _every_target_visited(m: _Model) -> None:
-    """户不漏人: leaving a target out costs far more than any route."""
+    """户不漏人: leaving a target out costs far more than any route. When the days left cannot
+    hold everything, a not-home retry is kept before a first visit: it has already cost an
+    attempt, a trip to the door that pays off only if the retry is made (issue 12). Dropping a
+    retry costs 1.5 × a first visit, not more: that decides only one for one, so the search
+    never leaves out two first visits to keep one retry, and while everything fits it is no
+    priority at all."""
     for i in range(1, m.p.size + 1):
-        m.routing.AddDisjunction([m.manager.NodeToIndex(i)], DROP_S * COST_SCALE)
+        drop_s = RETRY_DROP_S if m.p.is_retry(i) else DROP_S
+        m.routing.AddDisjunction([m.manager.NodeToIndex(i)], drop_s * COST_SCALE)
 
 
 def _parameters(search: SearchSettings, time_limit_s: float, solutions: int = 0):

@@ -14,6 +14,7 @@ from optimizer.domain.model import CadrePlan
 from optimizer.route.collapse import node_count
 from optimizer.route.ortools_model import DEFAULT_SEARCH, SearchSettings
 from optimizer.route.problem import RouteProblem
+from optimizer.route.retries import solve_with_fallback
 from optimizer.route.search import solve_routes
 
 Progress = Callable[[int, int], None]
@@ -36,7 +37,12 @@ def solve_cadre(
 ) -> CadrePlan:
     """One cadre's plan: the job of a worker process or an actor."""
     limit = cadre_time_limit(problem, time_limit_s)
-    return solve_routes(problem, time_limit_s=limit, seed=seed, search=search, start=start)
+
+    def solve(p: RouteProblem, again: dict[int, tuple[str, ...]] | None) -> CadrePlan:
+        first = start if again is None else again
+        return solve_routes(p, time_limit_s=limit, seed=seed, search=search, start=first)
+
+    return solve_with_fallback(problem, solve)
 
 
 def default_workers() -> int:

@@ -2,7 +2,8 @@
 
 Node 0 is the cadre's base; nodes 1..n are the pending targets. Travel is in seconds (cost) and
 whole minutes (time). A target that can never fit a day is set aside with its reason before any
-solve.
+solve. A not-home retry is routed in its retry window; ``fallback`` holds the wider window (any
+time the cadre and the target allow) it is given when that window has no room on any day left.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class RouteProblem:
     announced: tuple[tuple[int, tuple[str, ...]], ...] = ()  # warm start: day → target ids
     keep_day: int = 0  # the day whose announced route should change little (tomorrow)
     set_aside: tuple[Unscheduled, ...] = field(default=())
+    retries: frozenset[str] = frozenset()  # targets missed before (not home): an attempt spent
+    fallback: tuple[tuple[str, Window], ...] = ()  # retry → any time the cadre and target allow
 
     def __post_init__(self) -> None:
         n = len(self.targets) + 1
@@ -48,6 +51,10 @@ class RouteProblem:
     @property
     def size(self) -> int:
         return len(self.targets)
+
+    def is_retry(self, node: int) -> bool:
+        """Whether node ``node`` (1..n) is a target missed before."""
+        return self.targets[node - 1].id in self.retries
 
 
 def effective_window(target: Target, cadre: Cadre, retry: Window | None = None) -> Window | None:
@@ -66,11 +73,17 @@ def build_problem(
     *,
     after_day: int = 0,
     retry_windows: dict[str, Window] | None = None,
+    retries: frozenset[str] | set[str] = frozenset(),
     announced: dict[int, tuple[str, ...]] | None = None,
     keep_day: int = 0,
 ) -> RouteProblem:
-    """The cadre's problem for days after ``after_day``; impossible targets are set aside."""
+    """The cadre's problem for days after ``after_day``; impossible targets are set aside.
+
+    ``retries`` are the targets missed before (every key of ``retry_windows`` is one); a retry
+    whose retry window is narrower than its plain one keeps the plain one as its fallback.
+    """
     retry_windows = retry_windows or {}
+    retries = frozenset(retries) | retry_windows.keys()
     days = cadre.work_days(settings.days, after=after_day)
     lats = [cadre.base_lat, *(t.lat for t in targets)]
     lons = [cadre.base_lon, *(t.lon for t in targets)]
@@ -78,6 +91,7 @@ def build_problem(
     minutes = minutes_of(matrix.seconds)
     keep: list[int] = [0]
     windows: list[Window] = []
+    fallback: list[tuple[str, Window]] = []
     aside: list[Unscheduled] = []
     for i, t in enumerate(targets, start=1):
         window = effective_window(t, cadre, retry_windows.get(t.id))
@@ -93,6 +107,9 @@ def build_problem(
         else:
             keep.append(i)
             windows.append(window)
+            plain = effective_window(t, cadre)
+            if t.id in retry_windows and plain is not None and plain != window:
+                fallback.append((t.id, plain))
     index = np.array(keep)
     kept = tuple(targets[i - 1] for i in keep[1:])
     return RouteProblem(
@@ -106,4 +123,6 @@ def build_problem(
         announced=tuple(sorted((announced or {}).items())),
         keep_day=keep_day,
         set_aside=tuple(aside),
+        retries=frozenset(t.id for t in kept) & retries,
+        fallback=tuple(fallback),
     )

@@ -7,7 +7,7 @@ import pytest
 from optimizer.assign.solve import assign_areas
 from optimizer.domain.codes import OutcomeStatus
 from optimizer.domain.model import Outcome, Window
-from optimizer.domain.revisits import coverage, other_window, target_states
+from optimizer.domain.revisits import coverage, retry_window, target_states
 from optimizer.inputs import read_campaign
 from optimizer.replan import plan_routes, replan
 from optimizer.replan.steps import cadre_days
@@ -24,9 +24,11 @@ def out(target, day, status, time=None):
 
 def test_miss_by_day_retries_in_the_evening_and_back(tiny):
     """Not home at 10:00 → evening; not home at 19:00 → daytime."""
-    settings = read_campaign(tiny).settings
-    assert other_window(settings, 10 * 60) == EVENING
-    assert other_window(settings, 19 * 60) == DAY
+    campaign = read_campaign(tiny)
+    cadre = next(c for c in campaign.cadres if c.window.end_min >= EVENING.end_min)
+    target = campaign.targets[0]
+    assert retry_window(campaign.settings, cadre, target, 10 * 60) == EVENING
+    assert retry_window(campaign.settings, cadre, target, 19 * 60) == DAY
 
 
 def test_states_count_attempts_and_escalate(tiny):
@@ -53,7 +55,9 @@ def test_states_count_attempts_and_escalate(tiny):
 def test_miss_without_time_is_judged_by_planned_time(tiny):
     """A miss recorded without a time uses the planned arrival to pick the other window."""
     campaign = read_campaign(tiny)
-    states = target_states(campaign, [out("T1", 1, "not_home")], {("T1", 1): 19 * 60})
+    cadre = next(c for c in campaign.cadres if c.window.end_min >= EVENING.end_min)
+    planned = {("T1", 1): 19 * 60}
+    states = target_states(campaign, [out("T1", 1, "not_home")], planned, cadre_of={"T1": cadre})
     assert states["T1"].retry_window == DAY
 
 
