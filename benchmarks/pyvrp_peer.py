@@ -21,7 +21,11 @@ from optimizer.route.problem import RouteProblem
 from optimizer.route.search import timed_routes
 
 
-def solve_pyvrp(p: RouteProblem, time_limit_s: float, seed: int = 1) -> CadrePlan:
+def solve_pyvrp(
+    p: RouteProblem, time_limit_s: float, seed: int = 1, *, travel_only: bool = False
+) -> CadrePlan:
+    """``p`` solved by PyVRP for ``time_limit_s``; ``travel_only``: travel is the whole
+    objective (no cost per day, no penalty for a late priority target)."""
     started = time.perf_counter()
     m = Model()
     locations = [m.add_location(0, 0) for _ in range(p.size + 1)]
@@ -44,14 +48,14 @@ def solve_pyvrp(p: RouteProblem, time_limit_s: float, seed: int = 1) -> CadrePla
             if a != b:
                 dist, dur = int(p.travel_s[a, b]), int(p.travel_min[a, b])
                 m.add_edge(locations[a], locations[b], dist, dur, profile=plain)
-                extra = PRIORITY_LATE_S if priority[b] else 0
+                extra = PRIORITY_LATE_S if priority[b] and not travel_only else 0
                 m.add_edge(locations[a], locations[b], dist + extra, dur, profile=late)
     for k, day in enumerate(p.days):
         m.add_vehicle_type(
             num_available=1,
             start_depot=depot,
             end_depot=depot,
-            fixed_cost=FRONT_LOAD_S * (k + 1),
+            fixed_cost=0 if travel_only else FRONT_LOAD_S * (k + 1),
             tw_early=p.cadre.window.start_min,
             tw_late=p.cadre.window.end_min,
             shift_duration=p.cadre.minutes_per_day,

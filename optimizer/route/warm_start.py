@@ -1,8 +1,12 @@
 """Route-first, cluster-second: cut one tour through all targets into days (a warm start).
 
 A contiguous piece of the tour becomes one day if ``schedule`` can time it; inside a piece,
-targets whose window opens later (evening) go last, each group in tour order. A dynamic
-programme picks the cuts that minimise travel plus a fixed cost per day.
+targets whose window opens later (evening) go last. The groups run along the piece's stretch of
+the tour in turn one way and back: out along it for the day's visits, home along it for the
+evening's (in tour order both ways, the cadre would cross the stretch a second time to start
+the evening at its far end; measured on towns with 10–20 % evening households, that cost 4–10 %
+of travel at the default search time). A dynamic programme picks the cuts that minimise travel
+plus a fixed cost per day.
 """
 
 from __future__ import annotations
@@ -30,10 +34,26 @@ class SplitArrays:
         self.opens = [0, *(w.start_min for w in p.windows)]
         self.closes = [0, *(w.end_min for w in p.windows)]
         self.day, self.limit = p.cadre.window, p.cadre.minutes_per_day
+        # Every second opening time (the evening, after the day) is visited backwards.
+        rank = {o: k for k, o in enumerate(sorted(set(self.opens[1:])))}
+        self.backwards = [False, *(rank[o] % 2 == 1 for o in self.opens[1:])]
 
 
 def _piece_order(a: SplitArrays, piece: list[int]) -> list[int]:
-    return sorted(piece, key=a.opens.__getitem__)  # stable: tour order
+    """A piece of the tour in visiting order: by window opening, a group in tour order, the
+    next against it, and so on."""
+    return [
+        piece[k]
+        for k in sorted(
+            range(len(piece)),
+            key=lambda k: (a.opens[piece[k]], -k if a.backwards[piece[k]] else k),
+        )
+    ]
+
+
+def _by_opening(a: SplitArrays, order: list[int]) -> list[int]:
+    """``order`` by window opening, keeping its order inside each group."""
+    return sorted(order, key=a.opens.__getitem__)
 
 
 def fits_in_order(a: SplitArrays, order: list[int]) -> bool:
@@ -80,8 +100,13 @@ def _travel_if_fits(a: SplitArrays, order: list[int]) -> int | None:
 
 
 def _piece_cost(a: SplitArrays, piece: list[int]) -> int | None:
-    """Travel (s) of one day visiting ``piece`` (evening targets last), or None."""
+    """Travel (s) of one day visiting the tour's ``piece`` in piece order, or None."""
     return _travel_if_fits(a, _piece_order(a, piece))
+
+
+def _day_cost(a: SplitArrays, order: list[int]) -> int | None:
+    """Travel (s) of one day visiting ``order`` with later-opening targets last, or None."""
+    return _travel_if_fits(a, _by_opening(a, order))
 
 
 def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int]] | None:
@@ -136,14 +161,15 @@ def _longest_fit(a: SplitArrays, tour: list[int], i: int, last: int) -> int:
 
 
 def _piece_travels(a: SplitArrays, nodes: list[int]) -> list[int]:
-    """Travel (s) of each prefix of ``nodes`` visited in piece order (by window opening,
-    stable): each node is inserted where it belongs and the tour adjusted around it."""
-    sec, opens = a.seconds, a.opens
+    """Travel (s) of each prefix of ``nodes`` visited in piece order: each node is inserted
+    where it belongs (the end of its group, or its start if the group runs backwards) and
+    the tour adjusted around it."""
+    sec, opens, backwards = a.seconds, a.opens, a.backwards
     order: list[int] = []
     keys: list[int] = []
     total, travels = 0, []
     for x in nodes:
-        at = bisect.bisect_right(keys, opens[x])
+        at = (bisect.bisect_left if backwards[x] else bisect.bisect_right)(keys, opens[x])
         before = order[at - 1] if at else 0
         after = order[at] if at < len(order) else 0
         total += sec[before][x] + sec[x][after] - sec[before][after]
@@ -155,13 +181,13 @@ def _piece_travels(a: SplitArrays, nodes: list[int]) -> list[int]:
 
 def _best_insertion(a: SplitArrays, piece: list[int], node: int) -> tuple[int, list[int]] | None:
     """Cheapest feasible place for ``node`` in ``piece``: (added travel, new piece)."""
-    base = _piece_cost(a, piece) or 0
+    base = _day_cost(a, piece) or 0
     best = None
     for k in range(len(piece) + 1):
         trial = [*piece[:k], node, *piece[k:]]
-        cost = _piece_cost(a, trial)
+        cost = _day_cost(a, trial)
         if cost is not None and (best is None or cost - base < best[0]):
-            best = (cost - base, _piece_order(a, trial))
+            best = (cost - base, _by_opening(a, trial))
     return best
 
 
@@ -169,19 +195,19 @@ def _swap_in(a: SplitArrays, piece: list[int], late: list[int], node: int, is_pr
     """Best exchange: ``node`` into ``piece`` for one of its non-priority targets, which takes
     ``node``'s place in ``late``; (added travel, new piece, new late) or None."""
     best = None
-    base = (_piece_cost(a, piece) or 0) + (_piece_cost(a, late) or 0)
+    base = (_day_cost(a, piece) or 0) + (_day_cost(a, late) or 0)
     others = [x for x in piece if not is_priority[x]]
     nearest = sorted(others, key=lambda x: a.seconds[node][x])[:SWAP_CANDIDATES]
     for out in nearest:
         rest = [x for x in piece if x != out]
         placed = _best_insertion(a, rest, node)
         moved = [out if x == node else x for x in late]
-        late_cost = _piece_cost(a, moved)
+        late_cost = _day_cost(a, moved)
         if placed is None or late_cost is None:
             continue
-        delta = (_piece_cost(a, placed[1]) or 0) + late_cost - base
+        delta = (_day_cost(a, placed[1]) or 0) + late_cost - base
         if best is None or delta < best[0]:
-            best = (delta, placed[1], _piece_order(a, moved))
+            best = (delta, placed[1], _by_opening(a, moved))
     return best
 
 
@@ -251,6 +277,39 @@ def insert_missing(
     return routes
 
 
+def _two_opt_gain(sec, order: list[int], i: int, j: int) -> int:
+    """Travel saved by reversing ``order[i..j]`` (symmetric estimate, checked afterwards)."""
+    before = order[i - 1] if i else 0
+    after = order[j + 1] if j + 1 < len(order) else 0
+    now = sec[before][order[i]] + sec[order[j]][after]
+    return now - sec[before][order[j]] - sec[order[i]][after]
+
+
+def polish_day(a: SplitArrays, order: list[int]) -> list[int]:
+    """One day's order with 2-opt inside each group of equal window opening, while travel
+    falls and the day still fits: a piece of the tour, reordered by window opening, is rarely
+    the shortest way through its own targets, and repairing that here is far cheaper than
+    spending the routing search's solutions on it."""
+    best = list(order)
+    cost = _travel_if_fits(a, best)
+    if cost is None:
+        return best
+    improved = True
+    while improved:
+        improved = False
+        for i in range(len(best) - 1):
+            for j in range(i + 1, len(best)):
+                if a.opens[best[j]] != a.opens[best[i]]:
+                    break
+                if _two_opt_gain(a.seconds, best, i, j) <= 0:
+                    continue
+                trial = [*best[:i], *best[i : j + 1][::-1], *best[j + 1 :]]
+                travel = _travel_if_fits(a, trial)
+                if travel is not None and travel < cost:
+                    best, cost, improved = trial, travel, True
+    return best
+
+
 # The warm start: one tour through every target, cut into days -------------------------
 
 TWO_TOURS_FROM_S = 0.08  # with at least this much time for tours, build two and keep the best
@@ -316,6 +375,8 @@ def split_start(
     if not candidates:
         return {}
     pieces = bring_priority_forward(p, min(candidates, key=lambda c: _pieces_cost(p, c, day_cost)))
+    arrays = SplitArrays(p)
+    pieces = [polish_day(arrays, piece) for piece in pieces]
     return {
         day: tuple(p.targets[i - 1].id for i in piece)
         for day, piece in zip(p.days, pieces, strict=False)
