@@ -126,7 +126,7 @@ def diagnose(inst: Instance, capacity: np.ndarray, cut: set[int]) -> tuple[Short
         if not cadres:  # nobody may visit: name the window when it is what rules them out
             windows = {inst.class_keys[g][3] for g in group}
             if None not in windows:
-                limits = sorted(window_name(campaign.settings, w) for w in windows)
+                limits = sorted(window_name(campaign.settings, w) for w in windows if w)
         result.append(
             Shortfall(
                 scope=describe_scope([inst.class_keys[g] for g in group], campaign.settings),

@@ -52,7 +52,9 @@ def window_nodes(
 ) -> WindowNodes:
     """Window nodes for the (cadre, window) pairs that bind; ``keys[k][3]`` is class k's window."""
     index: dict[tuple[int, Window], int] = {}
-    node_cadre, node_capacity, node_window = [], [], []
+    node_cadre: list[int] = []
+    node_capacity: list[int] = []
+    node_window: list[Window] = []
     via = []
     for key, cadres_of_class in zip(keys, eligible, strict=True):
         window = key[3]

@@ -186,9 +186,10 @@ def test_cadre_village_without_targets(tmp_path):
 
 
 def test_cadre_grid_without_targets(tmp_path):
-    """A cadre's grid that its village does not have is rejected."""
-    bad = "id,name,village,grid\nC1,刘一,高桥村,9网格\n"
-    only_problem(write_folder(tmp_path, cadres=bad), "cadres.csv", 2, "grid", "没有对象")
+    """A cadre's grid that has no targets yet is valid (附件2: 无可走访对象), with a warning."""
+    cadres = "id,name,village,grid\nC1,刘一,高桥村,9网格\nC2,王二,高桥村\n"
+    campaign = read_campaign(write_folder(tmp_path, cadres=cadres))
+    assert any("9网格" in w and "无可走访对象" in w for w in campaign.warnings)
 
 
 def test_cadre_grid_ambiguous(tmp_path):

@@ -9,7 +9,7 @@ from optimizer.domain.model import Window
 from optimizer.inputs import read_campaign
 from optimizer.outputs.routes import write_routes_csv
 from optimizer.replan import plan_routes
-from optimizer.route.problem import REASON_WINDOW, build_problem
+from optimizer.route.problem import build_problem
 from optimizer.route.search import solve_routes
 from optimizer.route.verify import route_violations
 from optimizer.sample import generate_sample, write_sample
@@ -74,8 +74,9 @@ def test_off_days_have_no_route(planned):
     assert off and not any((r.cadre_id, r.day) in off and r.stops for r in plan.routes)
 
 
-def test_impossible_target_is_reported_and_the_rest_planned(tmp_path):
-    """A window shorter than the service time: that target is unscheduled with its reason."""
+def test_impossible_target_is_named_by_the_assignment(tmp_path):
+    """A window shorter than the service time: no cadre may take it, and the diagnosis names
+    it (time windows belong to the assignment)."""
     targets = (
         "id,village,lat,lon,window,service_min\n"
         "T1,高桥村,35.000,117.200,09:00-09:10,15\n"
@@ -85,9 +86,9 @@ def test_impossible_target_is_reported_and_the_rest_planned(tmp_path):
         write_folder(tmp_path, targets=targets, cadres="id,name,village\nC1,甲,高桥村\n", toml=TOML)
     )
     assignment = assign_areas(campaign)
-    plan = plan_routes(campaign, assignment, time_limit_s=0.05, workers=1)
-    assert [(u.target_id, u.reason) for u in plan.unscheduled] == [("T1", REASON_WINDOW)]
-    assert sorted(s.target_id for r in plan.routes for s in r.stops) == ["T2", "T3"]
+    assert not assignment.feasible
+    (s,) = assignment.shortfalls
+    assert s.target_ids == ("T1",) and not s.cadre_ids
 
 
 def test_days_too_short_leave_targets_unscheduled_not_lost(tmp_path):
