@@ -277,39 +277,6 @@ def insert_missing(
     return routes
 
 
-def _two_opt_gain(sec, order: list[int], i: int, j: int) -> int:
-    """Travel saved by reversing ``order[i..j]`` (symmetric estimate, checked afterwards)."""
-    before = order[i - 1] if i else 0
-    after = order[j + 1] if j + 1 < len(order) else 0
-    now = sec[before][order[i]] + sec[order[j]][after]
-    return now - sec[before][order[j]] - sec[order[i]][after]
-
-
-def polish_day(a: SplitArrays, order: list[int]) -> list[int]:
-    """One day's order with 2-opt inside each group of equal window opening, while travel
-    falls and the day still fits: a piece of the tour, reordered by window opening, is rarely
-    the shortest way through its own targets, and repairing that here is far cheaper than
-    spending the routing search's solutions on it."""
-    best = list(order)
-    cost = _travel_if_fits(a, best)
-    if cost is None:
-        return best
-    improved = True
-    while improved:
-        improved = False
-        for i in range(len(best) - 1):
-            for j in range(i + 1, len(best)):
-                if a.opens[best[j]] != a.opens[best[i]]:
-                    break
-                if _two_opt_gain(a.seconds, best, i, j) <= 0:
-                    continue
-                trial = [*best[:i], *best[i : j + 1][::-1], *best[j + 1 :]]
-                travel = _travel_if_fits(a, trial)
-                if travel is not None and travel < cost:
-                    best, cost, improved = trial, travel, True
-    return best
-
-
 # The warm start: one tour through every target, cut into days -------------------------
 
 TWO_TOURS_FROM_S = 0.08  # with at least this much time for tours, build two and keep the best
@@ -375,8 +342,6 @@ def split_start(
     if not candidates:
         return {}
     pieces = bring_priority_forward(p, min(candidates, key=lambda c: _pieces_cost(p, c, day_cost)))
-    arrays = SplitArrays(p)
-    pieces = [polish_day(arrays, piece) for piece in pieces]
     return {
         day: tuple(p.targets[i - 1].id for i in piece)
         for day, piece in zip(p.days, pieces, strict=False)
