@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from optimizer.domain.codes import FINAL_STATUSES, OutcomeStatus, Progress
 from optimizer.domain.model import Cadre, Campaign, DayRoute, Outcome, Settings, Target, Window
+from optimizer.domain.pairing import visit_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def retry_window(settings: Settings, cadre: Cadre, target: Target, minute: int) 
     visit there, any such time is the retry window, so it is never empty. None only when the
     target's window and the cadre's do not meet at all (the route problem sets it aside).
     """
-    allowed = (target.window or cadre.window).intersect(cadre.window)
+    allowed = visit_window(cadre, target)
     if allowed is None:
         return None
     preferred = _other_time(settings, cadre, target.service_minutes, minute)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optimizer.domain.model import Cadre, Settings, Target, Unscheduled, Window
+from optimizer.domain.pairing import visit_window
 from optimizer.travel import TravelModel, minutes_of
 
 REASON_WINDOW = "可走访时段短于走访时长或不在每日可走访时段内"
@@ -59,10 +60,10 @@ class RouteProblem:
 
 def effective_window(target: Target, cadre: Cadre, retry: Window | None = None) -> Window | None:
     """Where service may happen: the target's (or retry) window inside the cadre's day."""
+    if retry is None:
+        return visit_window(cadre, target)
     own = target.window or cadre.window
-    if retry is not None:
-        own = own.intersect(retry) or own
-    return own.intersect(cadre.window)
+    return (own.intersect(retry) or own).intersect(cadre.window)
 
 
 def build_problem(
