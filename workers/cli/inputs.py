@@ -114,7 +114,7 @@ def print_census(census, warnings: tuple[str, ...]) -> None:
         )
     )
     for note in warnings:
-        out.print(note, style="yellow")
+        out.print(note, style="yellow", markup=False)
 
 
 @app.command(short_help=t("检查输入：摘要，或列出全部问题", "check the inputs"))

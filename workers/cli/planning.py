@@ -72,7 +72,7 @@ def plan(
 
         err.print(t("无法在期限内完成走访", "no plan meets the rules"), style="bold red")
         for s in result.assignment.shortfalls:
-            err.print(f"  - {shortfall_text(s)}")
+            err.print(f"  - {shortfall_text(s)}", markup=False)
         err.print(t(f"诊断已写入 {result.out / 'summary.json'}", f"see {result.out}"))
         raise typer.Exit(EXIT_INFEASIBLE)
     s = result.summary
