@@ -41,6 +41,10 @@ MAX_MINUTES_PER_DAY = 24 * 60
 #: How far from the town's median point any target or base may lie: a township is tens of
 #: kilometres across; a point farther than this is a wrong coordinate, whatever the rest.
 MAX_TOWN_RADIUS_KM = 100.0
+#: How far a target may lie from its nearest other target: villages and streets hold the
+#: targets of a town, a few hundred metres apart at most; a target more than this from every
+#: other is a coordinate typed with a wrong digit (0.1° of latitude ≈ 11 km).
+MAX_NEIGHBOUR_KM = 10.0
 CADRE_TYPES = frozenset({TargetType.HOUSEHOLD})
 
 LEDGER_DAYS_AFTER_DEADLINE = 60  # the ledger's 办结 date: deadline + this many days

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import statistics
 from pathlib import Path
 
-from optimizer.domain.defaults import MAX_TOWN_RADIUS_KM
 from optimizer.domain.errors import InputProblem, InvalidInputError
 from optimizer.domain.model import Cadre, Campaign, Settings, Target, Window
 from optimizer.inputs.columns import CADRE_COLUMNS, TARGET_COLUMNS
+from optimizer.inputs.extent import extent_problems, isolation_problems
 from optimizer.inputs.rows import RowReader, TownIndex, read_cadre, read_target
 from optimizer.inputs.settings import read_settings
 from optimizer.inputs.sheets import Sheet, read_sheet
@@ -98,40 +96,6 @@ def _read_cadres(path: Path, settings: Settings | None, town: TownIndex, problem
     return cadres
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle kilometres (the travel model's earth radius)."""
-    (la1, lo1), (la2, lo2) = (tuple(map(math.radians, p)) for p in (a, b))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def extent_problems(targets, cadres, target_rows, cadre_rows) -> list[InputProblem]:
-    """Points farther than ``MAX_TOWN_RADIUS_KM`` from the targets' median point.
-
-    A range, not a judgement of where a town lies: the planner's far-off-point check (of each
-    point against its neighbours) is the finer test; this one only refuses the absurd, such as
-    a point in another province, before the travel matrix is built for it."""
-    if not targets:
-        return []
-    centre = (
-        statistics.median(t.lat for t in targets),
-        statistics.median(t.lon for t in targets),
-    )
-    points = [(target_rows[t.id], (t.lat, t.lon)) for t in targets]
-    points += [(cadre_rows[c.id], (c.base_lat, c.base_lon)) for c in cadres if c.id in cadre_rows]
-    problems = []
-    for (file, row, column), point in points:
-        km = _km(centre, point)
-        if km > MAX_TOWN_RADIUS_KM:
-            msg = f"经纬度 ({point[0]}, {point[1]}) 距全镇中位点 {km:.0f} 公里"
-            expected = f"本镇范围内（距中位点不超过 {MAX_TOWN_RADIUS_KM:.0f} 公里）"
-            problems.append(InputProblem(file, row, column, msg, expected))
-    return problems
-
-
 def _shared_grid_note(town: TownIndex) -> list[str]:
     shared = {g: vs for g, vs in town.villages_of_grid.items() if len(vs) > 1}
     if not shared:
@@ -173,6 +137,7 @@ def read_campaign(folder: str | Path) -> Campaign:
     if cadre_path:
         cadres = _read_cadres(cadre_path, settings, town, problems, notes, cadre_rows)
     problems += extent_problems(targets, cadres, target_rows, cadre_rows)
+    problems += isolation_problems(targets, target_rows)
     if problems or settings is None:
         raise InvalidInputError(problems)
     notes += _shared_grid_note(town)

@@ -282,3 +282,24 @@ def test_chinese_headers_and_names(tmp_path):
     assert campaign.targets[0].priority and campaign.targets[1].type.value == "shop"
     assert {t.value for t in campaign.cadres[0].types} == {"household", "shop"}
     assert campaign.cadres[0].off_days == (1, 2)
+
+
+def test_target_far_from_every_other(tmp_path):
+    """A target 33 km from every other (a latitude typed 35.31 for 35.01) is named at its
+    row and latitude column; the town is still within the 100 km range."""
+    bad = TARGETS.replace("35.0100,117.2100", "35.3100,117.2100")
+    only_problem(
+        write_folder(tmp_path, targets=bad), "targets.csv", 5, "lat", "距最近的其他走访对象"
+    )
+
+
+def test_target_near_a_neighbour_is_not_isolated(tmp_path):
+    """9 km from its nearest neighbour (a hamlet across the fields) is within the range."""
+    near = TARGETS.replace("35.0100,117.2100", "35.0830,117.2100")
+    assert len(read_campaign(write_folder(tmp_path, targets=near)).targets) == 4
+
+
+def test_far_off_point_is_one_problem(tmp_path):
+    """A point 900 km off is the town-range problem only, once; its neighbours stay valid."""
+    bad = TARGETS.replace("35.0100,117.2100", "43.1100,117.2100")
+    only_problem(write_folder(tmp_path, targets=bad), "targets.csv", 5, "lat", "距全镇中位点")
