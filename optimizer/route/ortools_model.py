@@ -80,7 +80,10 @@ def _travel_costs(m: _Model) -> None:
     """Travel costs seconds. 重点户 first: a priority target on a day after ``priority_days``
     costs an hour of travel. Re-plans keep tomorrow close to what was announced: on tomorrow,
     an arc that was not announced costs five minutes; on any other day, so does reaching one
-    of tomorrow's announced targets (so they stay tomorrow unless that really helps)."""
+    of tomorrow's announced targets (so they stay tomorrow unless that really helps). Arcs to
+    and from a target in no announced route (today's misses, an absent day's stops) cost
+    nothing extra on tomorrow: a retry made tomorrow leaves one more day for the next, and
+    finishing in time comes before an unchanged route (DESIGN §5)."""
     p = m.p
     cost = m.cost
     priority = np.array([False, *(t.priority for t in p.targets)])
@@ -88,6 +91,7 @@ def _travel_costs(m: _Model) -> None:
     keep = dict(p.announced).get(p.keep_day, ())
     where = {t.id: i for i, t in enumerate(p.targets, start=1)}
     kept = [where[t] for t in keep if t in where]
+    fresh = fresh_nodes(p)
     callbacks: dict[str, int] = {}
 
     def callback(name: str, matrix: np.ndarray) -> int:
@@ -101,6 +105,8 @@ def _travel_costs(m: _Model) -> None:
         stay[:, kept] = KEEP_CHANGE_S * COST_SCALE
         for a, b in itertools.pairwise([0, *kept, 0]):
             change[a, b] = 0
+        change[fresh, :] = 0
+        change[:, fresh] = 0
     for v, day in enumerate(p.days):
         if kept and day == p.keep_day:
             index = callback("keep", cost + change)
@@ -109,6 +115,14 @@ def _travel_costs(m: _Model) -> None:
         else:
             index = callback("late", late + stay)
         m.routing.SetArcCostEvaluatorOfVehicle(index, v)
+
+
+def fresh_nodes(p: RouteProblem) -> list[int]:
+    """Nodes of the targets in no announced route: new to place since the last plan."""
+    if not p.announced:
+        return []
+    announced = {t for _, ids in p.announced for t in ids}
+    return [i for i, t in enumerate(p.targets, start=1) if t.id not in announced]
 
 
 def _time_windows(m: _Model) -> None:
@@ -184,7 +198,7 @@ def _initial_routes(m: _Model, start: dict[int, tuple[str, ...]]) -> list[list[i
         routes.append(nodes)
     missing = [n for n in range(1, p.size + 1) if n not in seen]
     if missing:
-        routes = insert_missing(p, arrays, routes, missing, FRONT_LOAD_S * 5)
+        routes = insert_missing(p, arrays, routes, missing, FRONT_LOAD_S * 5, FRONT_LOAD_S)
     return [[m.manager.NodeToIndex(n) for n in nodes] for nodes in routes]
 
 

@@ -35,12 +35,23 @@ MIN_SEARCH_S = 0.005  # the search always gets this much, even past the time lim
 FINISH_S = 0.002  # kept from the time limit for reading out and timing the routes
 
 
+def _work_min(p: RouteProblem, nodes: list[int]) -> int:
+    """Minutes of a day's route, travel and service (waiting aside)."""
+    legs = zip([0, *nodes], [*nodes, 0], strict=True)
+    travel = sum(int(p.travel_min[a, b]) for a, b in legs)
+    return travel + sum(p.targets[i - 1].service_minutes for i in nodes)
+
+
 def _front_load_order(p: RouteProblem, node_routes: list[list[int]]) -> list[list[int]]:
     """Days are alike but for priority and tomorrow: put the routes on the earliest days,
-    routes with priority targets first, tomorrow's route left where it is."""
-    fixed = {v for v, d in enumerate(p.days) if d == p.keep_day and p.keep_day}
+    routes with priority targets first, then the fullest first, tomorrow's route left where
+    it is. Fullest first because a visit on a later day has fewer days left for its retries:
+    a miss on the last day is never retried (the rearrangement that puts the most visits
+    earliest leaves the fewest without a retry, at no cost in travel)."""
+    announced = dict(p.announced).get(p.keep_day)
+    fixed = {v for v, d in enumerate(p.days) if d == p.keep_day and announced}
     moving = [r for v, r in enumerate(node_routes) if r and v not in fixed]
-    moving.sort(key=lambda r: not any(p.targets[i - 1].priority for i in r))
+    moving.sort(key=lambda r: (not any(p.targets[i - 1].priority for i in r), -_work_min(p, r)))
     result = [node_routes[v] if v in fixed else [] for v in range(len(p.days))]
     free = [v for v in range(len(p.days)) if v not in fixed]
     for v, route in zip(free, moving, strict=False):

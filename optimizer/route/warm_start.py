@@ -238,7 +238,9 @@ def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[lis
     return [piece for piece in pieces if piece]
 
 
-def _place(p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost: int) -> bool:
+def _place(
+    p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost: int, early_s: int
+) -> bool:
     """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts."""
     sec = a.seconds
     candidates = []
@@ -246,7 +248,7 @@ def _place(p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost
         if not days_ok(p.days[v]):
             continue
         path = [0, *route, 0]
-        extra = 0 if route else day_cost
+        extra = (0 if route else day_cost) + early_s * v
         for k, (x, y) in enumerate(itertools.pairwise(path)):
             candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + extra, v, k))
     candidates.sort()
@@ -259,21 +261,27 @@ def _place(p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost
 
 
 def insert_missing(
-    p: RouteProblem, a: SplitArrays, routes: list[list[int]], missing: list[int], day_cost: int
+    p: RouteProblem,
+    a: SplitArrays,
+    routes: list[list[int]],
+    missing: list[int],
+    day_cost: int,
+    early_s: int = 0,
 ) -> list[list[int]]:
     """Cheapest feasible insertion of ``missing`` nodes into day ``routes`` (a warm start that
     already holds the retries, so even a very short search leaves nobody out).
 
     Narrow windows first; a priority target goes to a day within the priority days when one
-    can take it; a day not used yet costs ``day_cost`` on top of its travel.
+    can take it; a day not used yet costs ``day_cost`` on top of its travel, and the k-th day
+    left ``k × early_s`` (a retry placed early leaves days for the next attempt).
     """
     routes = [list(r) for r in routes]
     for node in sorted(missing, key=lambda n: a.closes[n] - a.opens[n]):
         if p.targets[node - 1].priority and _place(
-            p, a, routes, node, lambda d: d <= p.priority_until, day_cost
+            p, a, routes, node, lambda d: d <= p.priority_until, day_cost, early_s
         ):
             continue
-        _place(p, a, routes, node, lambda d: True, day_cost)
+        _place(p, a, routes, node, lambda d: True, day_cost, early_s)
     return routes
 
 
