@@ -4,9 +4,10 @@ A not-home retry is first routed in its retry window (a different time the cadre
 ``domain.revisits.retry_window``). When the days left cannot hold everything that way (a
 retry or, since retries are dropped last, a first visit is left out), nothing is given up
 yet: the problem is solved again with the retries allowed at any time the cadre and the target
-allow (``RouteProblem.fallback``), from the first pass's routes as the warm start. The second
-pass runs only for a cadre whose first pass left something out, so a plan where everything
-fits costs no more than before.
+allow (``RouteProblem.fallback``), from the first pass's routes without those retries as the
+warm start (so they are put back after the targets with narrower windows, such as the
+evening households whose evening they were filling). The second pass runs only for a cadre
+whose first pass left something out, so a plan where everything fits costs no more.
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ def solve_with_fallback(problem: RouteProblem, solve: Solve) -> CadrePlan:
     first = solve(problem, None)
     if not problem.fallback or not any(u.reason == REASON_CAPACITY for u in first.unscheduled):
         return first
-    start = {r.day: tuple(s.target_id for s in r.stops) for r in first.routes}
-    second = solve(widened(problem, {t for t, _ in problem.fallback}), start)
+    # The widened retries start out of the routes: put back cheapest, narrow windows first,
+    # they yield the evening to the households that can be visited only then.
+    wide = {t for t, _ in problem.fallback}
+    start = {
+        r.day: tuple(s.target_id for s in r.stops if s.target_id not in wide) for r in first.routes
+    }
+    second = solve(widened(problem, wide), start)
     (r1, f1), (r2, f2) = _left_out(problem, first), _left_out(problem, second)
     better = (r2 + f2, r2) < (r1 + f1, r1)
     return replace(

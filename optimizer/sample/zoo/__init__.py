@@ -17,7 +17,7 @@ import numpy as np
 from optimizer.sample import SampleTown, campaign_toml
 from optimizer.sample.geography import to_latlon
 from optimizer.sample.names import NameMaker
-from optimizer.sample.zoo.measure import capacity_minutes, target_minutes, utilization
+from optimizer.sample.zoo.measure import capacity_minutes, target_minutes, town_minutes, utilization
 from optimizer.sample.zoo.spec import QUICK_KINDS, ZOO_KINDS, ZooSpec
 from optimizer.sample.zoo.staffing import (
     Staff,
@@ -31,8 +31,9 @@ __all__ = ["QUICK_KINDS", "ZOO_KINDS", "ZooSpec", "generate_zoo_town", "utilizat
 START = dt.date(2027, 3, 1)
 
 
-def _settle(spec: ZooSpec, staff: Staff, targets, work: float, skip: set[str]) -> None:
+def _settle(spec: ZooSpec, staff: Staff, targets, skip: set[str]) -> None:
     """Scale every cadre's minutes so the town as a whole is at the spec's utilization."""
+    work = town_minutes(targets, staff.rows, spec.days)
     for _ in range(8):
         capacity = capacity_minutes(staff.rows, targets, spec.days)
         factor = work / spec.utilization / capacity
@@ -55,7 +56,7 @@ def generate_zoo_town(spec: ZooSpec, seed: int) -> SampleTown:
     seat = centres[""] = centres.get(town.seat) or village_centre(town, villages[0])
     park = tuple(float(c) for c in to_latlon(town, *town.park)) if town.park else None
     units = household_units(spec, targets, work, villages, centres, rng)
-    units += sector_units(spec, targets, work, seat, park)
+    units += sector_units(spec, targets, seat, park)
     staff = Staff(spec, town.title, rng, names)
     for unit in units:
         staff.staff(unit)
@@ -64,6 +65,6 @@ def generate_zoo_town(spec: ZooSpec, seed: int) -> SampleTown:
         grid = f"{max(int(p[2].removesuffix('网格')) for p in v.points) + 1}网格"
         staff.empty_grid(v.name, grid)
         empty.add(staff.rows[-1]["id"])
-    _settle(spec, staff, targets, sum(work), empty)
+    _settle(spec, staff, targets, empty)
     choose_day_only(spec, units, [r for r in staff.rows if r["id"] not in empty], rng)
     return SampleTown(town, campaign_toml(town, START, spec.days), targets, staff.rows)

@@ -3,7 +3,9 @@
 **Workload** = every target's service minutes (the campaign's defaults by type) plus, for each
 village, a nearest-neighbour tour through the village's targets that starts and ends at their
 mean point, at the campaign's speed with its detour over straight lines (a local flat
-projection, which at a town's scale is the great circle to 0.1 %). A bad-data point farther
+projection, which at a town's scale is the great circle to 0.1 %). The targets of a town-wide
+sector (部门干部 visiting, say, every enterprise) count a tour through the sector instead,
+from and back to its base: the cadres who visit them cross the town. A bad-data point farther
 than ``OUTLIER_KM`` from the town's median point is left out: no one plans to walk there.
 
 **Capacity** = Σ over cadres of ``minutes_per_day`` × their working days (the campaign's days
@@ -82,6 +84,32 @@ def target_minutes(
     return minutes
 
 
+def away_minutes(
+    rows: list[dict[str, str]],
+    base: tuple[float, float],
+    days: int,
+    *,
+    tour: bool,
+    speed_kmh: float = SPEED_KMH,
+    detour: float = DETOUR,
+) -> float:
+    """What targets cost cadres based away from them: every working day a round trip from the
+    base to the targets' mean point, and with ``tour`` service plus a nearest-neighbour tour
+    through them all (a town-wide sector: the village tours of ``target_minutes`` pass a shop
+    or a factory on the way through a village; a sector cadre crosses the town from one to
+    the next, which costs far more). Without ``tour``, the commute alone."""
+    kept = [r for r, far in zip(rows, is_outlier(rows), strict=True) if not far]
+    if not kept:
+        return 0.0
+    per_minute_m = speed_kmh * 1000 / 60 / detour
+    xy = _xy([*kept, {"lat": str(base[0]), "lon": str(base[1])}])
+    metres = days * 2 * float(np.hypot(*(xy[:-1].mean(axis=0) - xy[-1])))
+    if not tour:
+        return metres / per_minute_m
+    service = sum(SERVICE_MINUTES[TargetType(r["type"])] for r in kept)
+    return service + (tour_metres(xy[:-1]) + metres) / per_minute_m
+
+
 def working_days(row: dict[str, str], days: int) -> int:
     off = {int(d) for d in row.get("off_days", "").split(";") if d}
     return days - len(off)
@@ -97,11 +125,48 @@ def capacity_minutes(cadres: list[dict[str, str]], targets: list[dict[str, str]]
     )
 
 
+def town_minutes(
+    targets: list[dict[str, str]],
+    cadres: list[dict[str, str]],
+    days: int,
+    speed_kmh: float = SPEED_KMH,
+    detour: float = DETOUR,
+) -> float:
+    """The town's workload: village tours (``target_minutes``), except that the targets of a
+    town-wide sector (types a cadre without a village visits, households aside) cost the
+    sector's own tour from its cadre's base, and the villages without a cadre of their own
+    add the daily commute of the town-wide cadre who visits them (``away_minutes``)."""
+    speed = {"speed_kmh": speed_kmh, "detour": detour}
+    work = target_minutes(targets, speed_kmh, detour)
+    total = sum(work)
+    own = {c.get("village") for c in cadres if c.get("village")}
+    seen: set[frozenset[str]] = set()
+    for c in cadres:
+        types = frozenset(c["types"].split(";"))
+        if c.get("village") or not c.get("base_lat") or types in seen:
+            continue
+        seen.add(types)
+        base = (float(c["base_lat"]), float(c["base_lon"]))
+        if "household" not in types:
+            members = [i for i, t in enumerate(targets) if t["type"] in types]
+            total -= sum(work[i] for i in members)
+            rows = [targets[i] for i in members]
+            total += away_minutes(rows, base, days, tour=True, **speed)
+        else:
+            rows = [t for t in targets if t["village"] not in own and t["type"] in types]
+            total += away_minutes(rows, base, days, tour=False, **speed)
+    return total
+
+
 def utilization(town) -> float:
     """Workload ÷ capacity of a written zoo town (a ``SampleTown``), by the definitions above."""
     settings = tomllib.loads(town.toml)
     travel = settings.get("travel", {})
-    work = target_minutes(
-        town.targets, travel.get("speed_kmh", SPEED_KMH), travel.get("detour", DETOUR)
+    work = town_minutes(
+        town.targets,
+        town.cadres,
+        settings["days"],
+        travel.get("speed_kmh", SPEED_KMH),
+        travel.get("detour", DETOUR),
     )
-    return sum(work) / capacity_minutes(town.cadres, town.targets, settings["days"])
+    return work / capacity_minutes(town.cadres, town.targets, settings["days"])

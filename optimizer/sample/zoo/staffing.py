@@ -5,7 +5,8 @@ Cadres are sized in units that share work: a 网格员 and their grid; a village
 each sector. Each unit's daily minutes make its workload ``utilization`` of its minutes; a
 last pass scales everyone's minutes so the town as a whole is at ``utilization``
 (``measure.utilization``). Day-only cadres are drawn among those a village can spare: its
-cadres who work evenings keep evening minutes for its evening households with a third spare.
+cadres who work evenings keep evening minutes for its evening households with a third spare,
+and take over (with the minutes they need) those of a 网格员 made day-only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from optimizer.domain.codes import TargetType
 from optimizer.sample.names import NameMaker
+from optimizer.sample.zoo.measure import away_minutes
 from optimizer.sample.zoo.spec import ZooSpec
 
 DAY_ONLY = "08:30-17:30"
@@ -95,26 +97,29 @@ def household_units(spec: ZooSpec, targets, work, villages, centres, rng) -> lis
         if load > 0:
             types = "household" if sectors else ALL_TYPES
             units.append(Unit("village", types, load, evening, v.name, base=centres[v.name]))
-    load, evening = _loads(
-        targets,
-        work,
-        lambda t: t["village"] in orphans and (t["type"] == "household" or not sectors),
-    )
+
+    def orphan(t) -> bool:
+        return t["village"] in orphans and (t["type"] == "household" or not sectors)
+
+    load, evening = _loads(targets, work, orphan)
     if load > 0:
+        # Their cadre comes from the seat every day: the commute is part of the load.
+        load += away_minutes([t for t in targets if orphan(t)], centres[""], spec.days, tour=False)
         types = "household" if sectors else ALL_TYPES
         units.append(Unit("orphans", types, load, evening, base=centres[""]))
     return units
 
 
-def sector_units(spec: ZooSpec, targets, work, seat, park) -> list[Unit]:
+def sector_units(spec: ZooSpec, targets, seat, park) -> list[Unit]:
     """Town-wide 部门干部 by sector; at least ``sector_cadres`` of them in all."""
     if not spec.sector_cadres:
         return []
     groups = SECTOR_GROUPS[min(spec.sector_cadres, 5)]
     units = []
     for types in groups:
-        load, _ = _loads(targets, work, lambda t, types=types: t["type"] in types)
         base = park if "enterprise" in types and park else seat
+        rows = [t for t in targets if t["type"] in types]
+        load = away_minutes(rows, base, spec.days, tour=True)
         units.append(Unit("sector", ";".join(types), load, 0.0, base=base))
     for _ in range(spec.sector_cadres - len(groups)):  # extra cadres to the busiest
         max(units, key=lambda u: u.load_min / u.minimum).minimum += 1
@@ -240,3 +245,29 @@ def choose_day_only(spec: ZooSpec, units: list[Unit], rows, rng) -> None:
     count = round(spec.day_only_share * len(rows))
     for k in rng.permutation(len(spare))[:count]:
         spare[int(k)]["window"] = DAY_ONLY
+    for u in units:
+        if u.kind == "grid" and u.evening_min and u.cadres[0]["window"] == DAY_ONLY:
+            _hand_over_evenings(spec, u, units)
+
+
+def _hand_over_evenings(spec: ZooSpec, grid: Unit, units: list[Unit]) -> None:
+    """A day-only 网格员's evening households go to the village's cadres who work evenings
+    (the only others who may visit the grid): their minutes move with them, so neither side
+    ends far from the town's utilization. Without such a cadre the 网格员 keeps evenings."""
+    takers = [
+        c
+        for u in units
+        if u.kind == "village" and u.village == grid.village and "household" in u.types
+        for c in u.cadres
+        if c["window"] != DAY_ONLY
+    ]
+    cadre = grid.cadres[0]
+    if not takers:
+        cadre["window"] = ""
+        return
+    low, high = spec.minutes_per_day
+    moved = grid.evening_min / (spec.utilization * spec.days)
+    cadre["minutes_per_day"] = str(int(np.clip(int(cadre["minutes_per_day"]) - moved, low, high)))
+    for c in takers:
+        share = int(c["minutes_per_day"]) + moved / len(takers)
+        c["minutes_per_day"] = str(int(np.clip(5 * round(share / 5), low, high)))
