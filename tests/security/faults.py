@@ -7,6 +7,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,41 @@ def killed(target: str, nth: int, *args: str, env: dict | None = None):
     )
     assert result.returncode == -9, (target, result.returncode, result.stderr[-2000:])
     return result
+
+
+#: folium names every element of a map ``kind_<32 hex digits>``, from a fresh uuid4 each time.
+FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def comparable(path: Path) -> object:
+    """What a file says, to compare two writes of it: an XLSX's sheets and cell values (its
+    zip holds the time it was made), a map page with folium's random element ids numbered in
+    order of appearance, any other file's bytes."""
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        try:
+            return [(s.title, list(s.iter_rows(values_only=True))) for s in book.worksheets]
+        finally:
+            book.close()
+    if path.suffix == ".html":
+        names: dict[str, str] = {}
+        text = path.read_text(encoding="utf-8")
+        return FOLIUM_ID.sub(lambda m: names.setdefault(m[0], f"id{len(names)}"), text)
+    return path.read_bytes()
+
+
+def contents(out: Path) -> dict[str, object]:
+    """Every file under ``out`` (relative path) and what it says (``comparable``)."""
+    return {str(p.relative_to(out)): comparable(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_brought_back(before: dict[str, object], out: Path) -> None:
+    """Every file of ``before`` is in ``out`` again, saying the same."""
+    after = contents(out)
+    missing = sorted(set(before) - set(after))
+    assert not missing, f"not written again: {missing}"
+    changed = [name for name in before if after[name] != before[name]]
+    assert not changed, f"written again differently: {changed}"
 
 
 def store_of(town: Path, url: str | None = None) -> Store:
