@@ -1,5 +1,6 @@
 """Helpers of the fault tests: commands killed or run in a separate process, small and
-read-only file systems, and what a consistent campaign looks like after any of them."""
+read-only file systems, and what a consistent campaign looks like after any of them (their
+fixtures are in ``conftest``)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,36 @@ import openpyxl
 from sqlalchemy import func, select
 
 from tests.helpers import service_or_skip
+from tests.security.checks import planned_routes, run_in_process
 from workers.store import Store
 from workers.store import schema as t
 
 ROOT = Path(__file__).resolve().parents[2]
+PLAN = ("--time-limit", "0.05", "--workers", "1")
+
+
+def z(town, *args: str):
+    """A follow-up command, in this process (fast)."""
+    return run_in_process(town.parent, *args)
+
+
+def record_day1(town, tmp_path):
+    rows = [r for r in planned_routes(town / "out") if r["day"] == "1"]
+    path = tmp_path / "day1.csv"
+    lines = ["target_id,day,status,time,category,request"]
+    for i, r in enumerate(rows):
+        status = "not_home" if i % 2 else "visited"
+        lines.append(f"{r['target_id']},1,{status},{r['arrive']},2-1,路灯不亮 请回电13912345678")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def assert_whole(out: Path) -> None:
+    """No half-written file: every file complete, no temporary left."""
+    for path in out.rglob("*"):
+        assert not path.name.endswith(".part"), path
+        if path.is_file():
+            assert path.stat().st_size > 0, path
 
 
 def environment(**extra: str) -> dict:
