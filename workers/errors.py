@@ -36,6 +36,16 @@ class OutputError(ZoufangError):
     """The store holds the result, but its files could not be written (full disk, a
     read-only folder): ``zoufang export`` writes them again."""
 
+    @classmethod
+    def unwritten(cls, e: OSError, what: str, english: str) -> OutputError:
+        """The message of a file that could not be written after ``what`` was stored."""
+        where = f"{e.filename}: " if e.filename else ""
+        return cls(
+            f"{what}已保存在库中，但无法写出输出文件（{where}{e.strerror or e}）；"
+            "腾出空间或改正文件夹权限后运行 zoufang export CAMPAIGN 重新生成 / "
+            f"{english} is stored, its files are not: run `zoufang export`"
+        )
+
 
 class RestoreRefused(ZoufangError):
     """A roll-back that would break the published pairing, or to a version never published

@@ -1,5 +1,6 @@
 """Helpers of the fault tests: commands killed or run in a separate process, small and
-read-only file systems, and what a consistent campaign looks like after any of them."""
+read-only file systems, and what a consistent campaign looks like after any of them (their
+fixtures are in ``conftest``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,36 @@ import openpyxl
 from sqlalchemy import func, select
 
 from tests.helpers import service_or_skip
+from tests.security.checks import planned_routes, run_in_process
 from workers.store import Store
 from workers.store import schema as t
 
 ROOT = Path(__file__).resolve().parents[2]
+PLAN = ("--time-limit", "0.05", "--workers", "1")
+
+
+def z(town, *args: str):
+    """A follow-up command, in this process (fast)."""
+    return run_in_process(town.parent, *args)
+
+
+def record_day1(town, tmp_path):
+    rows = [r for r in planned_routes(town / "out") if r["day"] == "1"]
+    path = tmp_path / "day1.csv"
+    lines = ["target_id,day,status,time,category,request"]
+    for i, r in enumerate(rows):
+        status = "not_home" if i % 2 else "visited"
+        lines.append(f"{r['target_id']},1,{status},{r['arrive']},2-1,路灯不亮 请回电13912345678")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def assert_whole(out: Path) -> None:
+    """No half-written file: every file complete, no temporary left."""
+    for path in out.rglob("*"):
+        assert not path.name.endswith(".part"), path
+        if path.is_file():
+            assert path.stat().st_size > 0, path
 
 
 def environment(**extra: str) -> dict:
@@ -48,6 +76,41 @@ def killed(target: str, nth: int, *args: str, env: dict | None = None):
     )
     assert result.returncode == -9, (target, result.returncode, result.stderr[-2000:])
     return result
+
+
+#: folium names every element of a map ``kind_<32 hex digits>``, from a fresh uuid4 each time.
+FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def comparable(path: Path) -> object:
+    """What a file says, to compare two writes of it: an XLSX's sheets and cell values (its
+    zip holds the time it was made), a map page with folium's random element ids numbered in
+    order of appearance, any other file's bytes."""
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        try:
+            return [(s.title, list(s.iter_rows(values_only=True))) for s in book.worksheets]
+        finally:
+            book.close()
+    if path.suffix == ".html":
+        names: dict[str, str] = {}
+        text = path.read_text(encoding="utf-8")
+        return FOLIUM_ID.sub(lambda m: names.setdefault(m[0], f"id{len(names)}"), text)
+    return path.read_bytes()
+
+
+def contents(out: Path) -> dict[str, object]:
+    """Every file under ``out`` (relative path) and what it says (``comparable``)."""
+    return {str(p.relative_to(out)): comparable(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_brought_back(before: dict[str, object], out: Path) -> None:
+    """Every file of ``before`` is in ``out`` again, saying the same."""
+    after = contents(out)
+    missing = sorted(set(before) - set(after))
+    assert not missing, f"not written again: {missing}"
+    changed = [name for name in before if after[name] != before[name]]
+    assert not changed, f"written again differently: {changed}"
 
 
 def store_of(town: Path, url: str | None = None) -> Store:

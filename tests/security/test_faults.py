@@ -3,6 +3,7 @@
 ``plan``, ``replan`` and ``record`` are SIGKILLed at named points (``killpoint``); output
 folders are made full or read-only (a real tmpfs); after each, the store is consistent, the
 next command is not blocked by a dead lock, and ``zoufang export`` writes every file again.
+The return-visit plans and weekly reports: ``test_printed_files``.
 """
 
 from __future__ import annotations
@@ -13,65 +14,24 @@ import shutil
 import pytest
 
 from tests.helpers import write_folder
-from tests.security.checks import planned_routes, run_in_process
+from tests.security.checks import planned_routes
 from tests.security.faults import (
+    PLAN,
     assert_consistent,
     assert_files_match_store,
+    assert_whole,
     counts,
     killed,
+    record_day1,
     remount,
     store_of,
     tmpfs,
     versions,
+    z,
     zoufang,
 )
 
-PLAN = ("--time-limit", "0.05", "--workers", "1")
-
-
-@pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch):
-    """In-process commands read no ZOUFANG_DB / ZOUFANG_BROKER of the test runner."""
-    from workers.tasks.config import current
-
-    for name in ("ZOUFANG_DB", "ZOUFANG_BROKER"):
-        monkeypatch.delenv(name, raising=False)
-    current.cache_clear()
-    yield
-    current.cache_clear()
-
-
-def z(town, *args: str):
-    """A follow-up command, in this process (fast)."""
-    return run_in_process(town.parent, *args)
-
-
-def _record_day1(town, tmp_path):
-    rows = [r for r in planned_routes(town / "out") if r["day"] == "1"]
-    path = tmp_path / "day1.csv"
-    lines = ["target_id,day,status,time,category,request"]
-    for i, r in enumerate(rows):
-        status = "not_home" if i % 2 else "visited"
-        lines.append(f"{r['target_id']},1,{status},{r['arrive']},2-1,路灯不亮 请回电13912345678")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    """A planned town with day 1 recorded: copied for each replan test."""
-    from workers.tasks.config import current
-
-    root = tmp_path_factory.mktemp("recorded")
-    town = write_folder(root / "town")
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("ZOUFANG_DB", "ZOUFANG_BROKER"):
-            mp.delenv(name, raising=False)
-        current.cache_clear()
-        assert z(town, "plan", str(town), *PLAN).code == 0
-        assert z(town, "record", str(town), str(_record_day1(town, root))).code == 0
-        current.cache_clear()
-    return town
+pytestmark = pytest.mark.usefixtures("plain_environment")
 
 
 @pytest.mark.parametrize(
@@ -147,20 +107,12 @@ def test_record_killed_is_all_or_nothing(tmp_path, point):
     """A killed record stores nothing (one transaction); the same file then stores all."""
     town = write_folder(tmp_path / "town")
     assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
-    day1 = _record_day1(town, tmp_path)
+    day1 = record_day1(town, tmp_path)
     killed(point, 1, "record", str(town), str(day1))
     store = store_of(town)
     assert counts(store)["outcomes"] == 0 and counts(store)["requests"] == 0
     assert z(town, "record", str(town), str(day1)).code == 0
     assert counts(store)["outcomes"] == len(day1.read_text().splitlines()) - 1
-
-
-def _whole(out) -> None:
-    """No half-written file: every file complete, no temporary left."""
-    for path in out.rglob("*"):
-        assert not path.name.endswith(".part"), path
-        if path.is_file():
-            assert path.stat().st_size > 0, path
 
 
 def test_full_output_folder(tmp_path):
@@ -174,7 +126,7 @@ def test_full_output_folder(tmp_path):
         store = store_of(town)
         assert_consistent(store)
         assert store.current_version(1) == (1, 0)
-        _whole(out)
+        assert_whole(out)
         remount(out, "size=20m")
         assert z(town, "export", str(town), "--workers", "1").code == 0
         assert_files_match_store(store, out)
@@ -186,7 +138,7 @@ def test_read_only_output_folder(tmp_path):
     town = write_folder(tmp_path / "town")
     with tmpfs(town / "out", "20m") as out:
         assert z(town, "plan", str(town), *PLAN).code == 0
-        assert z(town, "record", str(town), str(_record_day1(town, tmp_path))).code == 0
+        assert z(town, "record", str(town), str(record_day1(town, tmp_path))).code == 0
         before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
         remount(out, "ro")
         try:

@@ -260,7 +260,7 @@ def export(
     maps: MapsOpt = True,
     workers: WorkersOpt = None,
 ) -> None:
-    """由库中数据重新生成全部输出文件（附件2、路线表、日路线、摘要、历史版本、地图、台账清单）。"""
+    """由库中数据重新生成全部输出文件（附件2、路线表、日路线、摘要、历史版本、地图、台账清单、回访安排、周调度报告）。"""
     from workers.commands import daily
 
     version, written = daily.export(campaign, out_dir, maps=maps, workers=workers)

@@ -207,11 +207,16 @@ def _render(campaign_dir, store, campaign_id, version, out, cadre_ids=None, work
 def export(campaign_dir: Path, out: Path | None = None, *, maps: bool = True, workers=None):
     """``zoufang export``: every output file again, from the store (under the lock, so no
     re-plan writes the same files meanwhile). Returns (version, what was written)."""
-    _, store, campaign_id = open_campaign(campaign_dir)
+    settings, store, campaign_id = open_campaign(campaign_dir)
     with campaign_lock(store, campaign_id, "export"):
         version, _ = store.current_version(campaign_id)
         written = export_campaign(
-            store, campaign_id, default_out(campaign_dir, out), maps=maps, workers=workers
+            store,
+            campaign_id,
+            default_out(campaign_dir, out),
+            maps=maps,
+            workers=workers,
+            options=settings.maps,  # as plan, replan and followup draw them: today's [maps]
         )
     return version, written
 

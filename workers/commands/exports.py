@@ -14,12 +14,14 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from optimizer.domain.model import Plan
+from optimizer.domain.model import MapOptions, Plan
 from optimizer.outputs.attachment2 import write_attachment2
 from optimizer.outputs.day_routes import write_day_routes
 from optimizer.outputs.files import remove_partials, write_json
 from optimizer.outputs.routes import write_assignment_csv, write_routes_csv
-from workers.commands.ledger import write_ledger_files
+from optimizer.outputs.weekly import write_report
+from workers.commands.followup_files import export_followups
+from workers.commands.ledger import REPORTS_DIR, write_ledger_files
 from workers.errors import OutputError
 from workers.store import Store
 
@@ -108,6 +110,16 @@ def stale_outputs(store: Store, campaign_id: int, out: Path) -> str | None:
     )
 
 
+def write_week_reports(store: Store, campaign_id: int, out: Path) -> list[str]:
+    """Each week's report as it was last written (``zoufang report``), from its stored
+    figures; returns what was written."""
+    written = []
+    for report in store.week_reports(campaign_id):
+        xlsx, page = write_report(Path(out) / REPORTS_DIR, report)
+        written += [f"{REPORTS_DIR}/{xlsx.name}", f"{REPORTS_DIR}/{page.name}"]
+    return written
+
+
 def export_campaign(
     store: Store,
     campaign_id: int,
@@ -115,10 +127,13 @@ def export_campaign(
     *,
     maps: bool = True,
     workers: int | None = None,
+    options: MapOptions | None = None,
 ) -> list[str]:
     """Every output of the campaign from the store: 附件2, assignment.csv, routes.csv,
-    history/, summary.json, 日路线.xlsx, maps, and the ledger's lists and the spot-check
-    sheet when there is anything to list. Returns what was written (for the message).
+    history/, summary.json, 日路线.xlsx, maps, the ledger's lists and the spot-check sheet
+    when there is anything to list, each return-visit plan's 回访-NN/ folder and each week's
+    report. ``options``: the campaign.toml's ``[maps]`` as it is now (else the stored one).
+    Returns what was written (for the message).
 
     Raises
     ------
@@ -127,6 +142,7 @@ def export_campaign(
     """
     out = Path(out)
     version, _ = store.current_version(campaign_id)
+    options = options or store.load_campaign(campaign_id).settings.maps
     written = []
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -138,9 +154,13 @@ def export_campaign(
         if maps:
             from workers.commands.maps import render_maps  # folium: only when drawing
 
-            count = render_maps(store, campaign_id, version, out, workers=workers)
+            count = render_maps(
+                store, campaign_id, version, out, workers=workers, offline=options.offline
+            )
             written.append(f"maps/（{count} 张）")
         written += write_ledger_files(store, campaign_id, out)
+        written += export_followups(store, campaign_id, out, maps=maps, options=options)
+        written += write_week_reports(store, campaign_id, out)
         write_summary(store, campaign_id, version, out)
     except OSError as e:
         raise output_error(e, version) from e
@@ -149,9 +169,4 @@ def export_campaign(
 
 def output_error(e: OSError, version: int) -> OutputError:
     """The message of a file that could not be written, after the store was updated."""
-    where = f"{e.filename}: " if e.filename else ""
-    return OutputError(
-        f"第 {version} 版已保存在库中，但无法写出输出文件（{where}{e.strerror or e}）；"
-        "腾出空间或改正文件夹权限后运行 zoufang export CAMPAIGN 重新生成 / "
-        "the plan is stored, its files are not: run `zoufang export`"
-    )
+    return OutputError.unwritten(e, f"第 {version} 版", "the plan")

@@ -20,8 +20,10 @@ from optimizer.outputs.weekly import write_report
 from optimizer.reports.status import silent_cadres
 from optimizer.reports.weekly import build_week_report, week_days
 from workers.commands.campaign import check_option_text, default_out, open_campaign
+from workers.errors import OutputError
 
 LEDGER_DIR = "ledger"
+REPORTS_DIR = "reports"
 
 
 def ledger_rows(
@@ -237,7 +239,8 @@ def record_spotchecks(campaign_dir: Path, results_file: Path, actor: str = "") -
 
 
 def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple[Path, Path]:
-    """周调度: the week's xlsx and self-contained HTML page under ``OUT/reports``."""
+    """周调度: the week's xlsx and self-contained HTML page under ``OUT/reports``; its figures
+    are kept in the store as that week's report."""
 
     _, store, campaign_id = open_campaign(campaign_dir)
     campaign = store.load_campaign(campaign_id)
@@ -260,4 +263,8 @@ def week_report(campaign_dir: Path, week: int, out: Path | None = None) -> tuple
         checks=store.spotchecks(campaign_id),
         silent=silent_cadres(campaign, planned, outcomes, owner),
     )
-    return write_report(default_out(campaign_dir, out) / "reports", report)
+    store.save_week_report(campaign_id, report)  # first: ``export`` writes it again
+    try:
+        return write_report(default_out(campaign_dir, out) / REPORTS_DIR, report)
+    except OSError as e:
+        raise OutputError.unwritten(e, f"第 {week} 周调度报告", "the weekly report") from e

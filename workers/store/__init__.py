@@ -1,8 +1,9 @@
 """The store: campaign snapshots, the published assignment, plan versions, outcomes, audit.
 
 ``Store`` is the facade the commands and workers use; each family of tables has its
-repository (``assignment``, ``plans``, ``reading``, ``outcomes``, ``ledger``), and every read
-returns typed records (``records`` and the domain's own types), never rows or dicts.
+repository (``assignment``, ``plans``, ``reading``, ``outcomes``, ``ledger``, ``followups``,
+``reports``), and every read returns typed records (``records`` and the domain's own
+types), never rows or dicts.
 
 SQLite (WAL) inside the campaign folder by default; ``ZOUFANG_DB=postgresql://…`` to share one
 store between machines. Writes a retried message may repeat are keyed: a cadre's plan by
@@ -24,6 +25,7 @@ from workers.store.access import AccessRepository
 from workers.store.assignment import AssignmentRepository
 from workers.store.field import FieldRepository
 from workers.store.field_reads import FieldReadRepository
+from workers.store.followups import FollowupRepository
 from workers.store.ledger import LedgerRepository
 from workers.store.locks import LockRepository
 from workers.store.outcomes import OutcomeRepository
@@ -31,6 +33,7 @@ from workers.store.plans import PlanRepository
 from workers.store.publish import PublishRepository
 from workers.store.reading import PlanReadRepository, VersionReadRepository
 from workers.store.records import now
+from workers.store.reports import ReportRepository
 from workers.store.snapshot import dump_campaign, load_campaign_json, snapshot_hash
 from workers.store.spotchecks import SpotCheckRepository
 from workers.store.versions import VersionRepository
@@ -91,6 +94,8 @@ class Store(
     VersionRepository,
     OutcomeRepository,
     LedgerRepository,
+    FollowupRepository,  # return-visit plans and what they printed
+    ReportRepository,  # the weekly reports written
     SpotCheckRepository,
     LockRepository,
     AccessRepository,  # the field app: links, logins, sessions

@@ -1,11 +1,10 @@
-"""The 诉求 ledger in the store: requests and their moves, return-visit plans."""
+"""The 诉求 ledger in the store: requests and their moves (return-visit plans: ``followups``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from optimizer.domain.codes import OutcomeStatus
 from optimizer.domain.errors import LedgerError
@@ -21,7 +20,7 @@ from optimizer.domain.ledger import (
 )
 from optimizer.domain.model import Outcome, RequestCategory
 from workers.store import schema as t
-from workers.store.records import FollowupPlan, RequestEvent, now
+from workers.store.records import RequestEvent, now
 
 
 def _request(r, notes: str = "") -> Request:
@@ -199,52 +198,3 @@ class LedgerRepository:
                 self._move(db, row, return_visit_move(row["state"], v.satisfied), v.cadre_id, note)
                 moved += 1
         return moved
-
-    # Return-visit plans -------------------------------------------------------------------
-
-    def save_followup(self, campaign_id: int, start: dt.date, days: int, routes: list[dict]) -> int:
-        """Store a return-visit plan; the same start date and days replace that plan."""
-        f = t.followups.c
-        start = dt.datetime.combine(start, dt.time())  # the column is a DateTime
-        routes_json = json.dumps(routes, ensure_ascii=False)
-        with self.engine.begin() as db:
-            same = db.execute(
-                select(f.number).where(
-                    (f.campaign_id == campaign_id) & (f.start_date == start) & (f.days == days)
-                )
-            ).scalar()
-            if same is not None:
-                db.execute(
-                    t.followups.update()
-                    .where((f.campaign_id == campaign_id) & (f.number == same))
-                    .values(routes=routes_json, created_at=now())
-                )
-                return same
-            number = (
-                db.execute(select(func.max(f.number)).where(f.campaign_id == campaign_id)).scalar()
-                or 0
-            ) + 1
-            db.execute(
-                t.followups.insert().values(
-                    campaign_id=campaign_id,
-                    number=number,
-                    start_date=start,
-                    days=days,
-                    routes=routes_json,
-                    created_at=now(),
-                )
-            )
-        return number
-
-    def followups(self, campaign_id: int) -> list[FollowupPlan]:
-        f = t.followups.c
-        with self.engine.connect() as db:
-            rows = db.execute(
-                select(f.number, f.start_date, f.days, f.routes, f.created_at)
-                .where(f.campaign_id == campaign_id)
-                .order_by(f.number)
-            ).all()
-        return [
-            FollowupPlan(r.number, r.start_date.date(), r.days, json.loads(r.routes), r.created_at)
-            for r in rows
-        ]

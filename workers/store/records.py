@@ -96,13 +96,17 @@ class RequestEvent:
 
 @dataclass(frozen=True, slots=True)
 class FollowupPlan:
-    """A return-visit plan (回访): its days and its stored routes."""
+    """A return-visit plan (回访): its days, its stored routes and what its files printed:
+    ``summary`` (its summary.json) and ``returns`` (target → (request id, text, 办理情况)),
+    both None for a plan stored before they were kept."""
 
     number: int
     start_date: dt.date
     days: int
     routes: list[dict]
     created_at: dt.datetime
+    summary: dict | None = None
+    returns: dict[str, list[tuple[int, str, str]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

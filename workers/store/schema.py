@@ -209,6 +209,28 @@ followups = Table(  # return-visit plans (回访): routes of the cadres who took
     Column("created_at", DateTime, nullable=False),
 )
 
+# Tables added after the first release need no migration step: ``create_all`` adds a missing
+# table to an older store (SQLite and PostgreSQL alike), and an older row simply has none.
+
+followup_sheets = Table(  # what a return-visit plan printed, so ``export`` prints it again
+    "followup_sheets",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("number", Integer, primary_key=True),  # of ``followups``
+    Column("summary", Text, nullable=False),  # JSON: its summary.json
+    # JSON {target_id: [[request_id, text, notes], …]}: the requests as they stood then
+    Column("returns", Text, nullable=False),
+)
+
+week_reports = Table(  # the figures of each weekly report written (周调度), the last one per week
+    "week_reports",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("week", Integer, primary_key=True),
+    Column("figures", Text, nullable=False),  # JSON of ``reports.weekly.WeekReport``
+    Column("written_at", DateTime, nullable=False),
+)
+
 spotchecks = Table(  # phone spot checks of completed visits (电话回访 / 入户抽查)
     "spotchecks",
     metadata,

@@ -150,10 +150,84 @@ def test_ledger_moves_and_return_visits(stored):
     assert events == [REGISTERED, IN_PROGRESS, RESOLVED, RETURNED]
     assert store.requests(campaign_id)[0].unit == "区住建局"
     start = dt.date(2027, 4, 1)
-    assert store.save_followup(campaign_id, start, 2, []) == 1
-    assert store.save_followup(campaign_id, start, 2, [{"cadre_id": "C1"}]) == 1
-    assert store.save_followup(campaign_id, start, 3, []) == 2
-    assert store.followups(campaign_id)[0].routes == [{"cadre_id": "C1"}]
+    sheet = {"summary": {"days": 2}, "returns": {"T1": [(request.id, "路灯", "")]}}
+    assert store.save_followup(campaign_id, start, 2, [], **sheet) == 1
+    again = {"summary": {"days": 2, "visits": 1}, "returns": {"T1": [(request.id, "路灯", "修好")]}}
+    assert store.save_followup(campaign_id, start, 2, [{"cadre_id": "C1"}], **again) == 1
+    assert store.save_followup(campaign_id, start, 3, [], summary={}, returns={}) == 2
+    first, second = store.followups(campaign_id)
+    assert first.routes == [{"cadre_id": "C1"}]
+    # the sheet replaced with the plan, the number first in its summary (as its file says)
+    assert list(first.summary.items()) == [("followup", 1), ("days", 2), ("visits", 1)]
+    assert first.returns == {"T1": [(request.id, "路灯", "修好")]}
+    assert (second.summary, second.returns) == ({"followup": 2}, {})
+
+
+def test_weekly_reports_are_kept_per_week_as_written(stored):
+    """A week's report comes back as it was saved (tuples, floats, dicts), the last one of
+    each week only, in week order."""
+    from optimizer.reports.weekly import WeekReport
+
+    store, campaign_id, _ = stored
+    report = WeekReport(
+        campaign="测试镇",
+        week=2,
+        first_day=8,
+        last_day=10,
+        data_day=9,
+        report_date="2027年3月9日",
+        coverage=2 / 3,
+        targets=4,
+        visits_by_day=(("3月8日", 3, 2), ("3月9日", 1, 1)),
+        coverage_by_village=(("高桥村", 0.1 + 0.2, 3),),
+        cadres=(("刘*（C1）", 3, 2, "67%", 2, 1, 1, 0),),
+        requests_by_class=(("镇村解决", (1, 0, 0, 0, 0, 0, 0)),),
+        subjects=("居住环境", "其他"),
+        closing={"requests": 1, "done_rate": 1 / 3},
+        overdue=((1, "高桥村", "居住环境", "路灯", "城建办", "2027-03-05", "登记"),),
+        hot_groups=(("居民户", 1, 100 / 3),),
+        spot_checks={"sampled": 0},
+    )
+    first = dataclasses.replace(report, week=1, coverage=0.5)
+    store.save_week_report(campaign_id, report)
+    store.save_week_report(campaign_id, dataclasses.replace(report, week=1))
+    store.save_week_report(campaign_id, first)
+    assert store.week_reports(campaign_id) == [first, report]
+
+
+def test_an_older_store_gains_the_tables_of_printed_files(db_url):
+    """A store made before return-visit sheets and weekly reports were kept gets their
+    tables when it is opened; its return-visit plans have no sheet until planned again."""
+    import datetime as dt
+
+    from sqlalchemy import create_engine, inspect
+
+    from workers.store import schema as t
+
+    added = {"followup_sheets", "week_reports"}
+    engine = create_engine(db_url)
+    older = [table for table in t.metadata.sorted_tables if table.name not in added]
+    t.metadata.create_all(engine, tables=older)
+    when = dt.datetime(2027, 3, 1)
+    values = dict(name="测试镇", folder="", snapshot="{}", snapshot_hash="", created_at=when)
+    with engine.begin() as db:
+        db.execute(t.campaigns.insert().values(id=1, key="测试镇|2027-03-01", **values))
+        db.execute(
+            t.followups.insert().values(
+                campaign_id=1, number=1, start_date=when, days=2, routes="[]", created_at=when
+            )
+        )
+    assert not added & set(inspect(engine).get_table_names())
+    engine.dispose()
+    store = Store(db_url)
+    assert added <= set(inspect(store.engine).get_table_names())
+    (old,) = store.followups(1)
+    assert (old.number, old.summary, old.returns) == (1, None, None)
+    assert store.week_reports(1) == []
+    store.save_followup(1, when.date(), 2, [], summary={}, returns={"T1": [(1, "路灯", "")]})
+    (again,) = store.followups(1)
+    assert (again.number, again.returns) == (1, {"T1": [(1, "路灯", "")]})
+    store.engine.dispose()
 
 
 def test_nights_are_kept_per_file_and_give_today(stored):
