@@ -10,7 +10,9 @@ campaign once, while after a night the question is whether the *days left* have 
 routes are what the cadre will walk. So capacity is the cadre's minutes on each working day the
 plan covers (at most the length of their window, which a route never leaves), and the workload
 is the day routes' minutes (base to base, waiting and commute included, as the hard rule counts
-them) plus the estimate (service + travel share) of targets the plan could not fit in time.
+them). A cadre with targets the plan could not fit in time has no usable slack, whatever minutes
+its routes leave (the route search would have used them): its workload is the capacity plus the
+estimate (service + travel share) of those targets, the minutes ``at_risk`` says are missing.
 Slack is pooled over the days left; a few minutes free on each day may in truth fit no retry.
 
 A target planned now is missed with probability p (the not-home rate) and retried while it has
@@ -159,7 +161,10 @@ def _cadre_slack(
     late = [u.target_id for u in cp.unscheduled if u.reason == REASON_CAPACITY] if cp else []
     routed = [s.target_id for r in cp.routes for s in r.stops] if cp else []
     workload = sum(r.duration_min for r in cp.routes) if cp else 0
-    workload += math.ceil(sum(cost[t] for t in late))
+    if late:
+        # The routes could not take these targets: their free minutes are too scattered to
+        # use, so the cadre has no slack and lacks what the targets need (as ``at_risk`` says).
+        workload = capacity + math.ceil(sum(cost[t] for t in late))
     planned = routed + late
     expected = sum(
         expected_retries(policy.not_home_rate, policy.max_attempts, attempts.get(t, 0))
