@@ -122,8 +122,9 @@ def daily_minutes(cadre: Cadre) -> int:
 
 
 def _remedy(settings: Settings, cadre: Cadre, missing: int, days: int) -> Remedy:
-    """The plausible ask for ``missing`` minutes over ``days``: a little more each day, else
-    evening sessions (when the not-home policy would retry anyway), else another cadre."""
+    """The plausible ask for ``missing`` minutes over ``days``: a little more each day (at most
+    ``EXTRA_MINUTES_PER_DAY_LIMIT``, inside the cadre's window), else evenings for a cadre who
+    works none (when people missed by day are home), else another cadre."""
     per_day = math.ceil(missing / days) if days else missing
     daily = daily_minutes(cadre)
     fits = daily + per_day <= cadre.window.length_min
