@@ -30,6 +30,10 @@ WINDOWS = {"day": (8 * 60 + 30, 17 * 60 + 30), "evening": (18 * 60, 20 * 60 + 30
 MAX_ATTEMPTS = 3  # not-home attempts before escalation
 PRIORITY_DAYS = 3  # priority targets within the first N days
 RETRY_SLACK = 0.15  # share of each cadre's minutes kept free for retries (soft)
+NOT_HOME_RATE = 0.2  # expected share of attempts that find nobody home (sizes the retries)
+#: The retry-slack remedy asks a cadre for at most this many more minutes a day (an hour):
+#: beyond it a second session (the evening) or another cadre is the plausible ask.
+EXTRA_MINUTES_PER_DAY_LIMIT = 60
 
 MINUTES_PER_DAY = 240  # a cadre's visiting minutes a day, travel included
 

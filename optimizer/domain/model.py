@@ -70,10 +70,13 @@ class Policy:
     max_attempts: int = defaults.MAX_ATTEMPTS
     priority_days: int = defaults.PRIORITY_DAYS
     retry_slack: float = defaults.RETRY_SLACK  # share of each cadre's minutes kept for retries
+    not_home_rate: float = defaults.NOT_HOME_RATE  # expected share of attempts nobody is home
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1 or self.priority_days < 0 or not 0 <= self.retry_slack < 1:
             raise ValueError(f"policy {self}")
+        if not 0 <= self.not_home_rate < 1:
+            raise ValueError(f"policy not_home_rate {self.not_home_rate}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,7 @@ def _policy(r: _Reader) -> Policy:
         max_attempts=r.number(table, "policy.max_attempts", 3, int, 1, 20),
         priority_days=r.number(table, "policy.priority_days", 3, int, 0, 365),
         retry_slack=r.number(table, "policy.retry_slack", 0.15, float, 0.0, 0.9),
+        not_home_rate=r.number(table, "policy.not_home_rate", 0.2, float, 0.0, 0.9),
     )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from optimizer.assign.diagnosis import remedy_text, shortfall_text
 from optimizer.assign.figures import assignment_figures
 from optimizer.domain.model import Assignment, Campaign, Plan
+from optimizer.reports.slack import SlackReport, slack_report
 from optimizer.reports.status import CampaignProgress
 from optimizer.route.problem import REASON_CAPACITY
 from optimizer.workload import travel_share_minutes
@@ -54,9 +56,11 @@ def plan_summary(
     solve_seconds: float,
     progress: CampaignProgress | None = None,
     figures: dict | None = None,
+    attempts: Mapping[str, int] | None = None,
 ) -> dict:
     """The contract's summary of a published plan; ``figures`` (balance and compactness, as in
-    an earlier summary) are reused when the assignment has not changed since."""
+    an earlier summary) are reused when the assignment has not changed since; ``attempts``
+    (not-home attempts spent per target) size the retries still to come."""
     progress = progress or CampaignProgress()
     figures = figures or assignment_summary(campaign, assignment)
     risks = at_risk_cadres(campaign, plan)
@@ -84,9 +88,46 @@ def plan_summary(
         "escalated": list(progress.escalated),
         "corrections": list(progress.corrections),
         "refused": list(progress.refused),
+        "retry_slack": slack_summary(slack_report(campaign, plan, attempts)),
         **figures,
         "total_travel_min": round(travel_s / 60),
         "solve_seconds": round(solve_seconds, 2),
+    }
+
+
+def slack_summary(report: SlackReport) -> dict:
+    """summary.json's ``retry_slack``: the goal, the town, and every cadre (short or not)."""
+    town = report.town
+    return {
+        "goal_share": report.goal_share,
+        "not_home_rate": report.not_home_rate,
+        "town": {
+            "capacity_minutes": town.capacity_minutes,
+            "workload_minutes": town.workload_minutes,
+            "slack_minutes": town.slack_minutes,
+            "slack_share": round(town.slack_share, 4),
+            "goal_minutes": town.goal_minutes,
+            "retries_expected": round(town.retries_expected, 1),
+            "retries_absorbable": town.retries_absorbable,
+            "cadres_short": town.cadres_short,
+        },
+        "cadres": [
+            {
+                "cadre_id": c.cadre_id,
+                "capacity_minutes": c.capacity_minutes,
+                "workload_minutes": c.workload_minutes,
+                "slack_minutes": c.slack_minutes,
+                "slack_share": round(c.slack_share, 4),
+                "goal_minutes": c.goal_minutes,
+                "retries_expected": round(c.retries_expected, 1),
+                "retries_absorbable": c.retries_absorbable,
+                "kept": c.kept,
+                "missing_minutes": c.missing_minutes,
+                "remedy": c.remedy.text if c.remedy else "",
+                "remedy_kind": c.remedy.kind if c.remedy else None,
+            }
+            for c in report.cadres
+        ],
     }
 
 
@@ -147,5 +188,6 @@ def infeasible_summary(campaign: Campaign, assignment: Assignment) -> dict:
         "escalated": [],
         "corrections": [],
         "workload_ratio_max": None,
+        "retry_slack": None,  # no plan, no slack: the diagnosis says what is missing
         "solve_seconds": round(assignment.solve_seconds, 2),
     }

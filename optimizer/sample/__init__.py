@@ -97,6 +97,7 @@ evening = "18:00-20:30"
 max_attempts = 3
 priority_days = 3
 retry_slack = 0.15
+not_home_rate = 0.2
 
 [ledger]
 close_date = {(start + dt.timedelta(days=90)).isoformat()}

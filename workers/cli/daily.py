@@ -12,6 +12,7 @@ from rich.table import Table
 
 from workers.cli.app import app, err, json_text, out
 from workers.cli.options import CampaignArg, MapsOpt, OutOpt, WorkersOpt, progress_bar
+from workers.cli.slack import print_slack
 from workers.cli.text import t
 
 
@@ -148,6 +149,7 @@ def replan(
         )
     )
     print_risks(summary)
+    print_slack(summary, summary.get("cadre_names", {}))
     timing = summary["timing"]
     parts = "，".join(f"{TIMING_ZH.get(k, k)} {v:.2f} 秒" for k, v in timing.items())
     english = ", ".join(f"{k} {v:.2f} s" for k, v in timing.items())

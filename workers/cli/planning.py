@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from optimizer.domain.defaults import PLAN_TIME_LIMIT_S
+from optimizer.domain.privacy import mask_name
 from workers.cli.app import app, err, out
 from workers.cli.daily import print_risks
 from workers.cli.options import (
@@ -20,6 +21,7 @@ from workers.cli.options import (
     WorkersOpt,
     progress_bar,
 )
+from workers.cli.slack import print_slack
 from workers.cli.text import t
 
 EXIT_INFEASIBLE = 3
@@ -87,6 +89,7 @@ def plan(
         )
     )
     print_risks(s)
+    print_slack(s, {c.id: mask_name(c.name) for c in result.campaign.cadres})
     out.print(t(f"输出：{result.out}", f"outputs: {result.out}"), markup=False)
 
 

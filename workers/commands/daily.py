@@ -9,6 +9,7 @@ from pathlib import Path
 
 from optimizer.domain.errors import InputProblem, InvalidInputError, ZoufangError
 from optimizer.domain.pairing import check_override
+from optimizer.domain.privacy import mask_name
 from optimizer.domain.revisits import planned_times, target_states
 from optimizer.inputs import read_outcome_rows
 from optimizer.reports.status import (
@@ -32,6 +33,7 @@ from workers.commands.exports import (
     write_summary,
 )
 from workers.errors import RecordConflict, ReplanHeld
+from workers.store import Store
 from workers.store.records import HELD
 from workers.tasks import steps
 from workers.tasks.broker import make_broker
@@ -186,7 +188,18 @@ def replan(
         except OSError as e:
             raise output_error(e, job.version) from e
         timing["maps"] = time.perf_counter() - clock
-    return {**summary, "replanned_cadres": len(job.solve), "timing": timing}
+        names = short_cadre_names(store, campaign_id, summary)
+    return {**summary, "replanned_cadres": len(job.solve), "timing": timing, "cadre_names": names}
+
+
+def short_cadre_names(store: Store, campaign_id: int, summary: dict) -> dict[str, str]:
+    """Masked names (张*明) of the cadres short of retry slack, for the command's lines."""
+    slack = summary.get("retry_slack") or {}
+    short = [c["cadre_id"] for c in slack.get("cadres", []) if not c["kept"]]
+    if not short:
+        return {}
+    cadres = store.load_campaign(campaign_id).cadre_index()
+    return {c: mask_name(cadres[c].name) for c in short if c in cadres}
 
 
 def _render(campaign_dir, store, campaign_id, version, out, cadre_ids=None, workers=None):

@@ -10,6 +10,7 @@ from pathlib import Path
 from optimizer.domain import defaults
 from optimizer.domain.model import Assignment, Campaign, Plan
 from optimizer.domain.pairing import require_reassign_reason
+from optimizer.domain.revisits import target_states
 from optimizer.inputs import read_campaign
 from optimizer.outputs.files import write_json
 from workers.commands.campaign import campaign_store, default_out
@@ -36,7 +37,9 @@ class PlanResult:
         return self.assignment.feasible
 
 
-def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, workers, progress):
+def _first_routes(
+    store, campaign_id, campaign, assignment, outcomes, time_limit_s, workers, progress
+):
     """Routes for every cadre from ``today`` (the last night recorded, 0 before any)."""
     from optimizer.replan import plan_routes
 
@@ -44,7 +47,7 @@ def _first_routes(store, campaign_id, campaign, assignment, time_limit_s, worker
     plan = plan_routes(
         campaign,
         assignment,
-        outcomes=store.outcomes(campaign_id),
+        outcomes=outcomes,
         today=today,
         time_limit_s=time_limit_s,
         workers=workers,
@@ -90,14 +93,22 @@ def plan_campaign(
             summary = infeasible_summary(campaign, assignment)
             write_json(out / "summary.json", summary)
             return PlanResult(campaign, assignment, None, summary, out)
+        outcomes = store.outcomes(campaign_id)
         draft = _first_routes(
-            store, campaign_id, campaign, assignment, time_limit_s, workers, progress
+            store, campaign_id, campaign, assignment, outcomes, time_limit_s, workers, progress
         )
+        # A plan made after nights were recorded: retries have fewer attempts left.
+        states = target_states(campaign, outcomes) if outcomes else {}
+        attempts = {t: s.attempts for t, s in states.items()}
 
         def summary_of(version: int) -> dict:
             plan = replace(draft, version=version)
             return plan_summary(
-                campaign, assignment, plan, solve_seconds=time.perf_counter() - started
+                campaign,
+                assignment,
+                plan,
+                solve_seconds=time.perf_counter() - started,
+                attempts=attempts,
             )
 
         version = store.publish_plan(

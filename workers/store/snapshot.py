@@ -38,7 +38,12 @@ def dump_campaign(campaign: Campaign) -> str:
             "travel": [s.travel.speed_kmh, s.travel.detour, s.travel.roads],
             "service_minutes": [[k.value, v] for k, v in s.service_minutes],
             "windows": [[name, _window(w)] for name, w in s.windows],
-            "policy": [s.policy.max_attempts, s.policy.priority_days, s.policy.retry_slack],
+            "policy": [
+                s.policy.max_attempts,
+                s.policy.priority_days,
+                s.policy.retry_slack,
+                s.policy.not_home_rate,
+            ],
             "close_date": s.close_date.isoformat() if s.close_date else None,
             "maps": [s.maps.tiles, s.maps.offline],
             "town": s.town,
@@ -98,7 +103,7 @@ def load_campaign_json(text: str) -> Campaign:
         travel=TravelSettings(*s["travel"]),
         service_minutes=tuple((TargetType(k), v) for k, v in s["service_minutes"]),
         windows=tuple((name, _unwindow(w)) for name, w in s["windows"]),
-        policy=Policy(*s["policy"]),
+        policy=Policy(*s["policy"]),  # older snapshots lack not_home_rate: its default
         close_date=dt.date.fromisoformat(s["close_date"]) if s["close_date"] else None,
         maps=MapOptions(*s.get("maps", ["amap", True])),
         town=s.get("town", ""),

@@ -127,6 +127,7 @@ def finish(store: Store, campaign_id: int, version: int, force: bool = False) ->
         solve_seconds=solve_seconds,
         progress=progress,
         figures=_unchanged_figures(store, campaign_id, info),
+        attempts={t: s.attempts for t, s in states.items()},
     )
     guard = None
     if info.base_version:

@@ -35,6 +35,8 @@ def settings(days: int = 5) -> Settings:
         lambda: Cadre("C", "刘一", 35.0, 117.0, Window(510, 1230), types=frozenset()),
         lambda: Policy(max_attempts=0),
         lambda: Policy(retry_slack=1.0),
+        lambda: Policy(not_home_rate=1.0),
+        lambda: Policy(not_home_rate=-0.1),
         lambda: Settings("x", dt.date(2027, 3, 1), 0, Window(510, 1230)),
         lambda: Stop("T", 600, 590, 3),
         lambda: DayRoute("C", 1, 700, 600, ()),

@@ -233,6 +233,23 @@ def test_toml_missing_days(tmp_path):
     only_problem(write_folder(tmp_path, toml=toml), "campaign.toml", None, "days", "缺少活动天数")
 
 
+def test_not_home_rate_read_and_defaulted(tmp_path):
+    """[policy].not_home_rate is read as given; a campaign.toml without it gets 0.2."""
+    assert read_campaign(write_folder(tmp_path / "a")).settings.policy.not_home_rate == 0.2
+    toml = TOML.replace("max_attempts = 3", "max_attempts = 3\nnot_home_rate = 0.35")
+    campaign = read_campaign(write_folder(tmp_path / "b", toml=toml))
+    assert campaign.settings.policy.not_home_rate == 0.35
+
+
+@pytest.mark.parametrize("value", ["1.0", "-0.1", '"高"'])
+def test_not_home_rate_out_of_range(tmp_path, value):
+    """A not-home rate that is no share below 1 is named by its campaign.toml key."""
+    toml = TOML.replace("max_attempts = 3", f"max_attempts = 3\nnot_home_rate = {value}")
+    fragment = "不是有限的数" if value.startswith('"') else "超出范围"
+    folder = write_folder(tmp_path, toml=toml)
+    only_problem(folder, "campaign.toml", None, "policy.not_home_rate", fragment)
+
+
 def test_every_problem_listed_at_once(tmp_path):
     """Problems in all three files come back together, in one report."""
     targets = (

@@ -41,6 +41,8 @@ def test_a_proposal_shown_is_applied_by_one_command(tmp_path, capsys):
             )
     code, out, err = zoufang(capsys, "replan", folder, "--no-maps", "--workers", "1")
     assert code == 0 and "风险 C1" in out and "zoufang rebalance" in out, err
+    # Twelve targets on 40 minutes a day leave C1 no retry slack: said, masked, with a remedy.
+    assert "余量不足 C1 刘*明：没有余量" in out and "刘一明" not in out
     code, out, _ = zoufang(capsys, "rebalance", folder, "--json")
     proposal = json.loads(out)
     assert proposal["moves"] and {m["from"] for m in proposal["moves"]} == {"C1"}

@@ -9,7 +9,7 @@ import sys
 
 import openpyxl
 
-from tests.helpers import TOML, write_folder
+from tests.helpers import TOML, write_folder, zoufang
 
 ZOUFANG = [sys.executable, "-m", "workers"]
 
@@ -56,6 +56,12 @@ def test_plan_writes_the_contract_outputs(tiny, tmp_path):
     ):
         assert key in summary
     assert summary["plan_version"] == 1 and summary["targets"] == 4
+    slack = summary["retry_slack"]
+    assert (slack["goal_share"], slack["not_home_rate"]) == (0.15, 0.2)
+    assert [c["cadre_id"] for c in slack["cadres"]] == ["C1", "C2", "C3"]
+    assert slack["town"]["cadres_short"] == 0 and all(c["kept"] for c in slack["cadres"])
+    assert slack["town"]["retries_expected"] == round(4 * (0.2 + 0.04), 1)
+    assert "重试余量：目标 15%" in result.stdout and "每名人员都留足了余量" in result.stdout
     book = openpyxl.load_workbook(out / "附件2_大走访活动安排表.xlsx")
     assert book.worksheets[0].cell(4, 6).value == "走访区域"
     assert "13812345678" not in "".join(
@@ -63,6 +69,26 @@ def test_plan_writes_the_contract_outputs(tiny, tmp_path):
         for row in openpyxl.load_workbook(out / "日路线.xlsx").worksheets[0].iter_rows()
         for c in row
     )
+
+
+def test_a_cadre_short_of_retry_slack_is_planned_and_named_masked(tmp_path, capsys):
+    """Ten 15-minute visits at the cadre's own door fill 150 of 160 minutes: the plan stands
+    (exit 0); 10 minutes are left of the 24 the 15 % goal asks, so 14 more that day; no retry
+    (15 minutes) fits in 10, 10 × (0.2 + 0.04) = 2.4 are expected. The name is masked."""
+    targets = "id,village,lat,lon\n" + "".join(f"T{i},高桥村,35.0,117.2\n" for i in range(10))
+    cadres = "id,name,base_lat,base_lon,minutes_per_day\nC1,刘一明,35.0,117.2,160\n"
+    toml = TOML.replace("days = 5", "days = 1")
+    folder = write_folder(tmp_path / "c", targets=targets, cadres=cadres, toml=toml)
+    code, out, err = zoufang(capsys, "plan", folder, "--no-maps", "--workers", "1")
+    assert code == 0, err
+    summary = json.loads((folder / "out" / "summary.json").read_text(encoding="utf-8"))
+    (c1,) = summary["retry_slack"]["cadres"]
+    assert (c1["capacity_minutes"], c1["workload_minutes"], c1["slack_minutes"]) == (160, 150, 10)
+    assert (c1["goal_minutes"], c1["missing_minutes"], c1["kept"]) == (24, 14, False)
+    assert (c1["retries_absorbable"], c1["retries_expected"]) == (0, 2.4)
+    assert c1["remedy_kind"] == "minutes" and "每日增加约 14 分钟" in c1["remedy"]
+    assert "1 名人员不足" in out and "余量不足 C1 刘*明：剩余 10 分钟" in out
+    assert "每日增加约 14 分钟" in out and "刘一明" not in out
 
 
 def test_plan_default_out_is_campaign_out(tiny):
@@ -89,6 +115,7 @@ def test_infeasible_plan_exits_3_with_numbers_and_only_a_summary(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["feasible"] is False and summary["missing_minutes"] > 0
     assert summary["diagnosis"][0]["extra_minutes_per_day"] > 0
+    assert summary["retry_slack"] is None and "重试余量" not in result.stdout
 
 
 def test_bad_input_exits_2_and_writes_nothing(tmp_path):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
 from optimizer.assign.solve import assign_areas
 from optimizer.domain.codes import OutcomeStatus
+from optimizer.domain.defaults import NOT_HOME_RATE
 from optimizer.domain.errors import PairingError as PlanLockedError
 from optimizer.domain.model import CadrePlan, DayRoute, Outcome, RequestCategory, Stop
 from optimizer.inputs import read_campaign
 from workers.store import Store
+from workers.store.snapshot import dump_campaign, load_campaign_json
 
 
 @pytest.fixture
@@ -28,6 +31,17 @@ def test_snapshot_round_trip(stored):
     store, campaign_id, campaign = stored
     assert store.load_campaign(campaign_id) == dataclasses.replace(campaign, warnings=())
     assert store.ensure_campaign(campaign) == campaign_id
+
+
+def test_snapshot_of_an_older_version_reads(tiny):
+    """A snapshot stored before [policy].not_home_rate existed reads with its default."""
+    campaign = dataclasses.replace(read_campaign(tiny), warnings=())
+    data = json.loads(dump_campaign(campaign))
+    assert data["settings"]["policy"][-1] == campaign.settings.policy.not_home_rate
+    data["settings"]["policy"] = data["settings"]["policy"][:3]
+    back = load_campaign_json(json.dumps(data, ensure_ascii=False))
+    assert back.settings.policy.not_home_rate == NOT_HOME_RATE
+    assert back == campaign
 
 
 def test_published_assignment_is_locked(stored):
