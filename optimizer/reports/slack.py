@@ -19,8 +19,10 @@ A target planned now is missed with probability p (the not-home rate) and retrie
 attempts left; after ``max_attempts`` misses it is escalated, not retried. So it is expected to
 need p + p² + … + p^(max_attempts − 1 − attempts spent) more visits. A retry costs the target's
 service plus its travel share (``workload.travel_share_minutes``); the slack ÷ the mean of that
-over the cadre's targets is the number of retries it absorbs. Slack never moves between cadres
-(一访到底), so the town's figures are sums of the cadres'.
+over the cadre's targets is the number of retries it absorbs. The goal is the larger of the
+kept share and the minutes the expected retries need: a cadre keeping 15 % free at a high load
+can still lack room for its retries. Slack never moves between cadres (一访到底), so the town's
+figures are sums of the cadres'.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class CadreSlack:
     cadre_id: str
     capacity_minutes: int
     workload_minutes: int
-    goal_minutes: int  # retry_slack × capacity
+    goal_minutes: int  # retry_slack × capacity, or the expected retries' minutes when more
     days_left: int
     retries_expected: float
     retries_absorbable: int
@@ -175,7 +177,10 @@ def _cadre_slack(
     mean_cost = float(np.mean([cost[t] for t in planned])) if planned else town_cost
     slack = capacity - workload
     absorbable = math.floor(slack / mean_cost) if slack > 0 and mean_cost > 0 else 0
-    goal = round(policy.retry_slack * capacity)
+    # The goal is the share kept free, or what the expected retries need when that is more
+    # (at p = 0.2 and 3 attempts, 0.24 × the workload: above 15 % of the capacity from a load
+    # of about 62 % on): a cadre who keeps the share but cannot absorb the retries is short.
+    goal = max(round(policy.retry_slack * capacity), math.ceil(round(expected * mean_cost, 6)))
     missing = max(0, goal - slack)
     remedy = _remedy(settings, cadre, missing, days) if missing else None
     return CadreSlack(cadre.id, capacity, workload, goal, days, expected, absorbable, remedy)

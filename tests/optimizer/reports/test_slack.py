@@ -102,6 +102,19 @@ def test_a_short_cadre_is_asked_for_minutes_a_day():
     assert "每日增加约 16 分钟" in c2.remedy.text
 
 
+def test_the_expected_retries_set_the_goal_when_they_need_more_than_the_share():
+    """60 targets on five 200-minute days of 240: 200 minutes left (17 %), more than the share's
+    180; but 60 × 0.24 = 14.4 retries of 15 minutes need 216: that is the goal, 16 short, and
+    200 ÷ 15 = 13 retries fit, fewer than expected → 4 more minutes a day."""
+    campaign = _campaign([_cadre("C6", DAY)])
+    routes = _days("C6", [200] * 5, [_ids(12 * d, 12) for d in range(5)])
+    (c6,) = slack_report(campaign, Plan(1, (CadrePlan("C6", routes),))).cadres
+    assert c6.slack_minutes == 200 and c6.retries_expected == pytest.approx(14.4)
+    assert (c6.goal_minutes, c6.missing_minutes, c6.kept) == (216, 16, False)
+    assert c6.retries_absorbable == 13 < c6.retries_expected
+    assert c6.remedy is not None and (c6.remedy.kind, c6.remedy.amount) == (REMEDY_MINUTES, 4)
+
+
 def test_a_cadre_whose_window_is_full_is_offered_an_evening():
     """A morning cadre (08:30-12:30, 240 minutes: no minute more fits the window) with 50 of
     1,200 minutes left is 130 short: one evening of 18:00-20:30 (150 minutes) covers it."""
