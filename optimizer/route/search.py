@@ -43,17 +43,25 @@ def _work_min(p: RouteProblem, nodes: list[int]) -> int:
 
 
 def _front_load_order(p: RouteProblem, node_routes: list[list[int]]) -> list[list[int]]:
-    """Days are alike but for priority and tomorrow: put the routes on the earliest days,
-    routes with priority targets first, then the fullest first, tomorrow's route left where
-    it is. Fullest first because a visit on a later day has fewer days left for its retries:
-    a miss on the last day is never retried (the rearrangement that puts the most visits
-    earliest leaves the fewest without a retry, at no cost in travel)."""
+    """Days are alike but for priority and tomorrow: put the fullest routes on the earliest
+    days, tomorrow's route left where it is. Fullest first because a visit on a later day has
+    fewer days left for its retries (a miss on the last day is never retried): the order that
+    puts the most work earliest leaves the fewest visits without a retry, at no cost in travel.
+    Routes holding a priority target keep a day within ``priority_days`` (where the search
+    put them, at no penalty), taking the places of the lightest routes there."""
     announced = dict(p.announced).get(p.keep_day)
     fixed = {v for v, d in enumerate(p.days) if d == p.keep_day and announced}
-    moving = [r for v, r in enumerate(node_routes) if r and v not in fixed]
-    moving.sort(key=lambda r: (not any(p.targets[i - 1].priority for i in r), -_work_min(p, r)))
-    result = [node_routes[v] if v in fixed else [] for v in range(len(p.days))]
     free = [v for v in range(len(p.days)) if v not in fixed]
+    moving = [r for v, r in enumerate(node_routes) if r and v not in fixed]
+    moving.sort(key=lambda r: -_work_min(p, r))
+    early = sum(1 for v in free if p.days[v] <= p.priority_until)
+    urgent = [r for r in moving if any(p.targets[i - 1].priority for i in r)]
+    if urgent and any(moving.index(r) >= early for r in urgent):
+        rest = [r for r in moving if r not in urgent]
+        room = max(0, early - len(urgent))
+        head = sorted([*urgent, *rest[:room]], key=lambda r: -_work_min(p, r))
+        moving = head + rest[room:]
+    result = [node_routes[v] if v in fixed else [] for v in range(len(p.days))]
     for v, route in zip(free, moving, strict=False):
         result[v] = route
     return result

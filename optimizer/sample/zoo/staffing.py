@@ -131,7 +131,10 @@ def unit_size(spec: ZooSpec, unit: Unit) -> tuple[int, float]:
     low, high = spec.minutes_per_day
     need = unit.load_min / (spec.utilization * spec.days)  # cadre-minutes a day
     fewest, most = math.ceil(need / high), max(1, math.floor(need / low))
-    count = max(unit.minimum, min(max(round(need / ((low + high) / 2)), fewest), most), 1)
+    # When no count keeps every cadre inside the range (need between one cadre's most and
+    # two cadres' fewest), take the one more cadre: below the fewest minutes they take days
+    # off (``Staff.off_days``), above the most they would be overloaded.
+    count = max(unit.minimum, fewest, min(round(need / ((low + high) / 2)), most), 1)
     return count, need / count
 
 
@@ -155,6 +158,9 @@ class Staff:
 
     def add(self, role: str, unit: str, types: str, minutes: float, **place) -> dict[str, str]:
         off = self.off_days(minutes)
+        if minutes >= self.spec.minutes_per_day[0] and off:
+            # An off day drawn at random: the unit's work stays, spread over the other days.
+            minutes *= self.spec.days / (self.spec.days - len(off.split(";")))
         row = {
             "id": f"C{len(self.rows) + 1:04d}",
             "name": self.names.person(),
