@@ -1,4 +1,12 @@
-"""Every rule on small zoo towns: a town the flow proves feasible is planned whole and right."""
+"""Every rule on small zoo towns: a town the flow proves feasible is planned whole and right.
+
+The flow judges minutes as a continuous resource; days hold whole visits. A cadre the flow
+loads to the last minute (an apartment block of 15-minute visits filling exactly their three
+days, less the commute) may be a visit or two short of room in whole days. So the promise is:
+feasible by the flow with every cadre's estimated load at most ``MARGIN`` ⇒ every target
+routed; beyond it, a target left out is only ever one the days could not hold (reported at
+risk, with its remedy), never one whose window or distance rules it out.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from hypothesis import strategies as st
 from optimizer.assign.solve import assign_areas
 from optimizer.inputs import read_campaign
 from optimizer.replan import plan_routes
+from optimizer.route.problem import REASON_CAPACITY
 from optimizer.sample import write_sample
 from optimizer.sample.zoo import ZooSpec, generate_zoo_town
 
@@ -20,7 +29,7 @@ towns = st.builds(
     villages=st.integers(2, 3),
     targets=st.integers(60, 200),
     days=st.integers(3, 5),
-    utilization=st.floats(0.6, 0.75),
+    utilization=st.floats(0.6, 0.85),
     day_only_share=st.floats(0.0, 0.6),
     evening_share=st.floats(0.1, 0.2),
     sector_cadres=st.integers(0, 2),
@@ -28,6 +37,9 @@ towns = st.builds(
     bases_by_village=st.floats(0.0, 1.0),
     apartment_blocks=st.integers(0, 1),
 )
+
+
+MARGIN = 0.9  # estimated workload ÷ minutes of the busiest cadre
 
 
 def _plan(spec: ZooSpec, seed: int, tmp_path):
@@ -53,9 +65,14 @@ def test_feasible_towns_plan_whole_within_every_window(spec, seed, tmp_path_fact
         window = (t.window or c.window).intersect(c.window)
         assert window and window.length_min >= t.service_minutes, (spec, seed, tid, cid)
     plan = plan_routes(campaign, assignment, time_limit_s=0.05, workers=1)
-    assert not plan.unscheduled, (spec, seed, plan.unscheduled[:3])
+    capacity = dict(assignment.capacity_minutes)
+    load = max(w / capacity[c] for c, w in assignment.workload_minutes if capacity[c])
+    if load <= MARGIN:
+        assert not plan.unscheduled, (spec, seed, plan.unscheduled[:3])
+    assert all(u.reason == REASON_CAPACITY for u in plan.unscheduled), (spec, seed)
     routed = [s.target_id for r in plan.routes for s in r.stops]
-    assert sorted(routed) == sorted(owners), (spec, seed)
+    left = [u.target_id for u in plan.unscheduled]
+    assert sorted(routed + left) == sorted(owners), (spec, seed)
     for route in plan.routes:
         cadre = cadres[route.cadre_id]
         assert route.duration_min <= cadre.minutes_per_day, (spec, seed, route)
