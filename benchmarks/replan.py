@@ -64,7 +64,7 @@ def reset_to_version_one(db_url: str) -> None:
             schema.plan_versions,
         ):
             db.execute(delete(table).where(table.c.version > 1))
-        db.execute(delete(schema.locks))
+        db.execute(delete(schema.campaign_locks))
     engine.dispose()
 
 
@@ -85,8 +85,8 @@ def timed_replan(folder: Path, env: dict, processes: int) -> tuple[float, float,
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
-    print("   ", " ".join(result.stdout.split("timing:")[-1].split()))
-    workers_s = float(re.search(r"workers=([\d.]+)s", result.stdout).group(1))
+    print("   ", " ".join(result.stdout.split("用时：")[-1].split()))
+    workers_s = float(re.search(r"求解 ([\d.]+) 秒", result.stdout).group(1))
     cadres = int(re.search(r"重排 (\d+) 名人员", result.stdout).group(1))
     return wall, workers_s, cadres
 
