@@ -105,6 +105,17 @@ def finish_states(
     remaining day can hold: how many), else ``on_track`` with the last planned day."""
     unscheduled = Counter(u.cadre_id for u in plan.unscheduled)
     finish = {cp.cadre_id: cp.finish_day for cp in plan.cadre_plans}
+    return finish_of(cadre_ids, finish, unscheduled, by_cadre)
+
+
+def finish_of(
+    cadre_ids: list[str],
+    finish: dict[str, int],
+    unscheduled: Counter[str],
+    by_cadre: dict[str, dict[str, int]],
+) -> dict[str, dict]:
+    """``finish_states`` from a plan's last day per cadre and its unscheduled targets per
+    cadre (what summary.json keeps, so the board need not load the plan)."""
     states = {}
     for c in cadre_ids:
         counts = by_cadre.get(c, {})

@@ -22,7 +22,7 @@ from optimizer.domain.ledger import MANUAL, STATES
 from optimizer.domain.model import hhmm
 from optimizer.domain.privacy import mask_name
 from optimizer.domain.revisits import target_states
-from optimizer.reports.status import progress_tables
+from optimizer.reports.status import finish_of, progress_tables, silent_cadres
 from optimizer.travel import great_circle_m
 from workers.tasks.config import current
 from workers.web.config import campaign_day
@@ -76,6 +76,8 @@ def _compute(field, runner) -> dict:
     cadres = campaign.cadre_index()
     today = campaign_day(field.settings, field.config.now().date())
     progress = _progress(campaign, states, owner, summary)
+    # The days that are over: before today, and every night recorded by an outcomes file.
+    over = min(max(store.last_night(cid), today - 1), campaign.settings.days)
     return {
         "campaign": campaign.settings.name,
         "version": version,
@@ -91,6 +93,7 @@ def _compute(field, runner) -> dict:
             for r in summary.get("at_risk", [])
             if r["cadre_id"] in cadres
         ],
+        "silent": silent_cadres(campaign, store.planned_by_day(cid, over), outcomes, owner),
         "hot_spots": _hot_spots(campaign, states),
         "devices": _devices(store.devices(cid), cadres, store.live_links(cid)),
         "ledger": _ledger(store.requests(cid)),
@@ -106,9 +109,14 @@ def _compute(field, runner) -> dict:
 
 def _progress(campaign, states, owner, summary) -> dict:
     by_village, by_cadre = progress_tables(campaign, states, owner)
-    finish = summary.get("projected_finish_day", {})
     risk = {r["cadre_id"]: r for r in summary.get("at_risk", [])}
     cadres = campaign.cadre_index()
+    finish = finish_of(
+        list(by_cadre),
+        summary.get("projected_finish_day", {}),
+        Counter(u["cadre_id"] for u in summary.get("unscheduled", [])),
+        by_cadre,
+    )
     done = sum(1 for s in states.values() if s.final)
     return {
         "coverage": done / len(states) if states else 0.0,
@@ -118,13 +126,22 @@ def _progress(campaign, states, owner, summary) -> dict:
                 "cadre_id": c,
                 "name": mask_name(cadres[c].name) if c in cadres else "",
                 **n,
-                "finish": finish.get(c, 0),
+                "finish": finish_text(finish[c]),
                 "risk": risk.get(c),
             }
             for c, n in sorted(by_cadre.items())
             if c
         ],
     }
+
+
+def finish_text(finish: dict) -> str:
+    """预计完成日 as the board shows it: finished, late (how many no day can hold), or the day."""
+    if finish["state"] == "done":
+        return "已完成"
+    if finish["state"] == "late":
+        return f"完不成（{finish['unscheduled']} 个排不下）"
+    return f"第 {finish['day']} 天" if finish["day"] else "—"
 
 
 def _mix(outcomes, today: int) -> list[dict]:

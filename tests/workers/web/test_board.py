@@ -6,8 +6,10 @@ import logging
 
 from optimizer.domain.codes import OutcomeStatus
 from optimizer.domain.model import Outcome
+from tests.helpers import write_rows
 from tests.workers.web.conftest import board_client, cadre_client
 from workers.cli.web_cmd import RedactLinks
+from workers.commands import daily
 from workers.web import figures
 
 
@@ -65,6 +67,25 @@ def test_live_part_answers_204_until_something_changes(app, town):
     changed = board.get("/board/live", params={"key": key})
     assert changed.status_code == 200 and 'data-cadre="C1"' in changed.text
     assert "尚未打开链接" in changed.text  # C2 and C3 never synced
+
+
+def test_silent_cadres_and_an_honest_finish_on_the_board(app, town, tmp_path):
+    """Day 1's file holds C1's and C2's stops only: the board names C3 (masked) as silent on
+    day 1; after the re-plan, C1 (nothing left) reads 已完成 and C3 the day T3 moved to."""
+    rows = [["T1", 1, "已走访"], ["T2", 1, "已走访"], ["T4", 1, "已走访"]]
+    daily.record(town, write_rows(tmp_path / "d1.csv", ["对象编号", "天", "结果"], rows))
+    summary = daily.replan(town, workers=1, maps=False)
+    figures._cache.clear()
+    state = figures.board_state(app.state.field, app.state.replan)
+    assert [(n["day"], [c["cadre_id"] for c in n["cadres"]]) for n in state["silent"]] == [
+        (1, ["C3"])
+    ]
+    finish = {c["cadre_id"]: c["finish"] for c in state["by_cadre"]}
+    assert finish["C1"] == finish["C2"] == "已完成"
+    assert finish["C3"] == f"第 {summary['projected_finish_day']['C3']} 天" != "第 1 天"
+    page = board_client(app).get("/board").text
+    assert "未报告任何结果的人员" in page and "第 1 天" in page and "周*（C3，1 处）" in page
+    assert "周三" not in page
 
 
 def test_access_log_never_shows_a_link_token():
