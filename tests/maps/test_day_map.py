@@ -4,13 +4,17 @@ with their cadres named; maps offline by default."""
 
 from __future__ import annotations
 
+import io
+import tarfile
+import threading
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
 from maps import get_tiles, render_day_map, render_overview, to_html
-from maps.assets import fetch_assets
+from maps.assets import DEFAULT_DIR, fetch_assets
 from maps.coords import wgs84_to_gcj02
 from maps.day import EVENING, PRIORITY, number_runs
 from optimizer.assign.solve import assign_areas
@@ -19,6 +23,7 @@ from optimizer.domain.model import DayRoute, Stop
 from optimizer.inputs import read_campaign
 from optimizer.replan import plan_routes
 from optimizer.sample import generate_sample, write_sample
+from tests.helpers import zoufang
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +132,50 @@ def test_unreachable_registry_says_what_to_do(tmp_path):
         fetch_assets("http://127.0.0.1:9", tmp_path / "empty")
     text = str(refused.value)
     assert "ZOUFANG_NPM_REGISTRY" in text and "offline = false" in text and "--online" in text
+
+
+def tampered_tarball() -> bytes:
+    """Leaflet's own files repacked, with one line added to leaflet.js."""
+    fetch_assets()
+    package = DEFAULT_DIR / "leaflet-1.9.4"
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for path in sorted(package.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.name == "leaflet.js":
+                    data += b"\nfetch('https://example.invalid/x');"
+                info = tarfile.TarInfo("package/" + str(path.relative_to(package)))
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_a_tarball_that_fails_its_sha512_is_refused(tmp_path, monkeypatch, capsys):
+    """`zoufang assets` from a registry (a real local HTTP server) that serves a tampered
+    Leaflet: refused for its sha512, and nothing is kept in the assets folder."""
+    body, asked = tampered_tarball(), []
+
+    class Registry(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Registry)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("ZOUFANG_NPM_REGISTRY", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("ZOUFANG_ASSETS", str(tmp_path / "assets"))
+        code, out, err = zoufang(capsys, "assets")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == ["/leaflet/-/leaflet-1.9.4.tgz"]
+    assert code == 1 and "校验值不符" in err and "已拒绝使用" in err, (code, out, err)
+    assert not [p for p in (tmp_path / "assets").rglob("*") if p.is_file()]
