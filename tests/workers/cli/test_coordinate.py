@@ -43,6 +43,12 @@ def test_a_proposal_shown_is_applied_by_one_command(tmp_path, capsys):
     assert code == 0 and "风险 C1" in out and "zoufang rebalance" in out, err
     # Twelve targets on 40 minutes a day leave C1 no retry slack: said, masked, with a remedy.
     assert "余量不足 C1 刘*明：没有余量" in out and "刘一明" not in out
+    # 预计完成 is honest: C1 cannot finish (how many no day holds), not its last planned day.
+    report = json.loads(zoufang(capsys, "status", folder, "--json")[1])
+    late = report["by_cadre"]["C1"]["finish"]
+    assert late["state"] == "late" and late["unscheduled"] >= 1
+    code, out, _ = zoufang(capsys, "status", folder)
+    assert code == 0 and f"完不成（{late['unscheduled']} 个排不下）" in out
     code, out, _ = zoufang(capsys, "rebalance", folder, "--json")
     proposal = json.loads(out)
     assert proposal["moves"] and {m["from"] for m in proposal["moves"]} == {"C1"}

@@ -125,3 +125,29 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path):
     result = run("plan", str(folder), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "targets.csv 第2行" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_maps_are_offline_unless_asked_online(tiny, capsys):
+    """`zoufang plan` writes self-contained maps (Leaflet inlined, no CDN address);
+    `zoufang maps --online` writes them loading Leaflet from the CDN, each file with its
+    integrity; the default `zoufang maps` is offline again."""
+    from maps import fetch_assets
+
+    fetch_assets()
+    code, _, err = zoufang(capsys, "plan", tiny, "--time-limit", "0.05", "--workers", "1")
+    assert code == 0, err
+    maps = tiny / "out" / "maps"
+    pages = sorted(maps.rglob("*.html"))
+    assert len(pages) >= 2 and any(p.name == "overview.html" for p in pages)
+
+    def cdn(page):
+        text = page.read_text(encoding="utf-8")
+        return "cdn.jsdelivr.net" in text, text.count('integrity="sha384-')
+
+    assert all(cdn(p) == (False, 0) for p in pages)
+    code, out, err = zoufang(capsys, "maps", tiny, "--online", "--workers", "1")
+    assert code == 0 and "已生成" in out, err
+    online = sorted(maps.rglob("*.html"))
+    assert online == pages and all(cdn(p)[0] and cdn(p)[1] >= 2 for p in online)
+    assert zoufang(capsys, "maps", tiny, "--workers", "1")[0] == 0
+    assert all(cdn(p) == (False, 0) for p in sorted(maps.rglob("*.html")))

@@ -42,6 +42,12 @@ def test_a_request_without_a_class_is_filed_as_unclassified(town):
     pending = rows["门前积水"]
     assert (pending.responsibility, pending.subject) == (UNCLASSIFIED, UNCLASSIFIED)
     assert pending.state == REGISTERED and not pending.classified
+    paths = ledger_jobs.ledger_export(town)  # 附件6 lists it, as 待分类, with its text
+    problems = openpyxl.load_workbook(next(p for p in paths if "附件6" in p.name)).worksheets[0]
+    headers = [c.value for c in problems[2]]
+    listed = [r for r in problems.iter_rows(min_row=3, values_only=True) if r[0] is not None]
+    row = next(r for r in listed if r[headers.index("诉求内容")] == "门前积水")
+    assert (row[headers.index("问题大类")], row[headers.index("问题小类")]) == ("待分类", "待分类")
     with pytest.raises(LedgerError, match="尚未分类"):
         ledger_jobs.ledger_update(town, pending.id, IN_PROGRESS, "协调员", "", None)
     done = ledger_jobs.ledger_update(
