@@ -49,11 +49,14 @@ def _legend(names, colours, y: float, per_row: int = 4) -> tuple[str, float]:
     return "".join(parts), 16 * ((len(names) + per_row - 1) // per_row)
 
 
-def _bars(rows: list[tuple[str, list[float]]], series: list[str], colours, unit="") -> str:
-    """Grouped horizontal bars: one row per label, one bar per series."""
+def _bars(
+    rows: list[tuple[str, list[float]]], series: list[str], colours, unit="", full: float = 0
+) -> str:
+    """Grouped horizontal bars: one row per label, one bar per series; ``full`` is the value
+    of a full-width bar (a share: 100, so 35 % never looks nearly done), else the largest."""
     if not rows:
         return "<p>（无数据）</p>"
-    top = max((max(values) for _, values in rows), default=0) or 1
+    top = full or max((max(values) for _, values in rows), default=0) or 1
     bar, gap = 9, 6
     y, parts = 6.0, []
     for label, values in rows:
@@ -143,6 +146,7 @@ def render_html(r: WeekReport) -> str:
             ["覆盖率"],
             ("#1e88e5",),
             unit="%",
+            full=100,
         ),
         "<h2>诉求分类（大类 × 小类）</h2>",
         _stacked(list(r.requests_by_class), r.subjects),
