@@ -241,16 +241,23 @@ def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[lis
 def _place(
     p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost: int, early_s: int
 ) -> bool:
-    """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts."""
-    sec = a.seconds
+    """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts.
+
+    A place whose day would be busier (travel and visits, waits aside) than the cadre's
+    minutes or window is skipped before the full timing check: near a full day's stops the
+    cheapest places are mostly such, and the check costs a pass over the day."""
+    sec, mins, service = a.seconds, a.minutes, a.service
+    room = min(a.limit, a.day.end_min - a.day.start_min) - service[node]
     candidates = []
     for v, route in enumerate(routes):
         if not days_ok(p.days[v]):
             continue
         path = [0, *route, 0]
+        busy = sum(mins[x][y] for x, y in itertools.pairwise(path)) + sum(service[x] for x in route)
         extra = (0 if route else day_cost) + early_s * v
         for k, (x, y) in enumerate(itertools.pairwise(path)):
-            candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + extra, v, k))
+            if busy + mins[x][node] + mins[node][y] - mins[x][y] <= room:
+                candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + extra, v, k))
     candidates.sort()
     for _, v, k in candidates:
         trial = [*routes[v][:k], node, *routes[v][k:]]
