@@ -136,7 +136,9 @@ def _label_layers(m: LeanMap, campaign, tiles) -> list[folium.FeatureGroup]:
     labels: dict[str, list] = {"villages": [], "grids": []}
     for (village, grid), members in groups.items():
         centre = np.round(_points(tiles, members).mean(axis=0), 6).tolist()
-        labels["grids" if grid else "villages"].append({"at": centre, "html": h(grid or village)})
+        labels["grids" if grid else "villages"].append(
+            {"at": centre, "html": h(grid or village), "n": len(members)}
+        )
     m.island["labels"] = labels
     Call("labels", "villages").add_to(villages)
     Call("labels", "grids").add_to(grids)

@@ -202,3 +202,74 @@ def test_weekly_report_page_in_chromium(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "week-report.png"), full_page=True)
     assert errors == []
     page.close()
+
+
+LABEL_BOXES = """() => {
+  const visible = (el) => {
+    const icon = el.closest(".leaflet-marker-icon");
+    return getComputedStyle(el).visibility === "visible" &&
+      Number(getComputedStyle(icon).opacity) > 0;
+  };
+  const all = [...document.querySelectorAll(
+    ".leaflet-marker-pane .zf-label, .leaflet-marker-pane .zf-area-label")];
+  return all.map((el) => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent, risk: el.classList.contains("risk"), shown: visible(el),
+            box: [r.left, r.top, r.right, r.bottom]};
+  });
+}"""
+
+
+def _meet(a, b, pad: float = 0.0) -> bool:
+    """Boxes ``[left, top, right, bottom]`` intersect (or come within ``pad``)."""
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def test_overview_labels_never_overlap_on_a_phone(browser, planned):
+    """At 390 × 844, at three zooms and with the grid names switched on, no two visible label
+    boxes (village, grid and cadre names, as drawn) intersect; a hidden label is hidden only
+    because it meets a shown one; at-risk cadres are shown first."""
+    campaign, assignment, _, folder = planned
+    risky = [a.cadre_id for a in assignment.areas if a.target_ids][:2]
+    at_risk = [{"cadre_id": c, "missing_minutes": 60, "remedy": ""} for c in risky]
+    m = render_overview(campaign, assignment, tiles=get_tiles("amap"), at_risk=at_risk)
+    path = folder / "overview-labels.html"
+    path.write_text(to_html(m, offline=True), encoding="utf-8")
+    page, errors, _ = open_page(browser, path, phone=True)
+    page.wait_for_selector(".leaflet-marker-pane .zf-area-label", state="attached")
+    name = page.evaluate("() => Object.keys(window).find((k) => /^map_[0-9a-f]+$/.test(k))")
+    start = page.evaluate(f"() => window.{name}.getZoom()")
+
+    def zoom_to(z: int) -> None:
+        page.evaluate(
+            """([name, z]) => new Promise((done) => {
+                 const map = window[name];
+                 if (map.getZoom() === z) return done();
+                 map.once("zoomend", () => setTimeout(done, 50));
+                 map.setZoom(z, {animate: false});
+               })""",
+            [name, z],
+        )
+
+    checked = 0
+    for step, z in enumerate((start, start + 2, start - 1, start + 1)):
+        if step == 3:  # the grid names too
+            page.hover(".leaflet-control-layers")
+            page.locator(".leaflet-control-layers label", has_text="网格名称").click()
+        zoom_to(z)
+        labels = page.evaluate(LABEL_BOXES)
+        shown = [lab for lab in labels if lab["shown"]]
+        for i, a in enumerate(shown):
+            for b in shown[i + 1 :]:
+                assert not _meet(a["box"], b["box"]), (z, a["text"], b["text"])
+        for lab in labels:
+            if not lab["shown"]:
+                # the page keeps 2 px between labels
+                assert any(_meet(lab["box"], s["box"], 2.0) for s in shown), (z, lab["text"])
+        assert any(lab["risk"] for lab in shown)
+        assert sum("村" in lab["text"] or "社区" in lab["text"] for lab in shown) >= 1
+        checked += len(shown)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"overview-labels-{step}-z{z}.png"))
+    assert checked > 0 and errors == []
+    page.close()
