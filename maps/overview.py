@@ -193,7 +193,7 @@ def _legend(requests_shown: bool) -> str:
         f"<div><span class='zf-area-label' style='border-color:{AREA_COLOURS[0]}'>张* C0001"
         "</span>人员标签</div>"
         f"<div><span class='zf-area-label risk' style='border-color:{AREA_COLOURS[0]}'>⚠ 风险"
-        "</span>风险人员（红底白字，计划内完不成）</div>"
+        "</span>风险人员（期限内难以完成，红底白字）</div>"
     )
     return f"<b>图例</b><div>圆点中心：走访进度</div>{rows}{areas}"
 
