@@ -262,12 +262,14 @@
     place();
   };
 
-  /* Overview labels (cadres, villages, grids) must never cover one another: at each zoom and
-   * whenever a label layer is switched, labels are taken by rank (at-risk cadres, villages,
-   * other cadres, grids; bigger first) and one whose drawn box meets a box already kept is
-   * hidden. The boxes are measured in the page, so what is checked is what is seen. */
+  /* Overview labels (cadres, villages, grids) must never cover one another: at each zoom or
+   * pan and whenever a label layer is switched, labels are taken by rank (at-risk cadres,
+   * villages, other cadres, grids; bigger first) and one whose drawn box meets a box already
+   * kept (or a map control) is hidden. The boxes are measured in the page, so what is
+   * checked is what is seen. */
   var RANK = { risk: 0, village: 1, cadre: 2, grid: 3 };
   var mapLabels = [];
+  var labelMap = null;
 
   function meets(a, b) {
     var pad = 2;
@@ -276,12 +278,17 @@
 
   function declutterLabels() {
     var shown = [];
+    var kept = [];
     for (var i = 0; i < mapLabels.length; i++) {
       var el = mapLabels[i].marker.getElement();
       if (el && el.firstChild) shown.push({ el: el, box: el.firstChild.getBoundingClientRect() });
     }
-    /* read every box first, then write: one layout, however many labels */
-    var kept = [];
+    /* a label half under the legend or the progress box reads as another name: the boxes
+     * count as kept labels (read every box first, then write: one layout) */
+    if (labelMap) {
+      var controls = labelMap.getContainer().querySelectorAll(".leaflet-control");
+      for (var c = 0; c < controls.length; c++) kept.push(controls[c].getBoundingClientRect());
+    }
     for (var j = 0; j < shown.length; j++) {
       var free = true;
       for (var k = 0; k < kept.length && free; k++) free = !meets(shown[j].box, kept[k]);
@@ -301,16 +308,15 @@
   }
 
   /* Labels are sorted once per layer, and checked again whenever the layer is switched on or
-   * off and after every zoom. */
+   * off and after every zoom or pan. */
   function watchLabels(layer) {
     mapLabels.sort(function (x, y) {
       return x.rank - y.rank || y.size - x.size || x.order - y.order;
     });
     function hook() {
-      var map = layer._map;
-      if (map && !map._zfLabels) {
-        map._zfLabels = true;
-        map.on("zoomend", declutterLabels);
+      if (layer._map && !labelMap) {
+        labelMap = layer._map;
+        labelMap.on("moveend", declutterLabels); /* after a zoom; a pan moves labels under boxes */
       }
       declutterLabels();
     }
