@@ -81,6 +81,7 @@
         L.DomEvent.on(div, "click", function () {
           if (L.DomUtil.hasClass(div, "folded")) L.DomUtil.removeClass(div, "folded");
           else L.DomUtil.addClass(div, "folded");
+          declutterLabels(); /* the opened box covers other labels than the folded one */
         });
       }
       L.DomEvent.disableClickPropagation(div);
