@@ -69,6 +69,9 @@ STYLE = """
 .zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold;border-width:3px;
  box-shadow:0 0 0 2px #fff,0 1px 4px #0008}
 .zf-box .zf-area-label{transform:none;margin:2px 6px 0 0}
+/* overview labels move at once: their boxes are measured when a zoom ends, and Leaflet may
+ end it before the 0.25 s slide has */
+.leaflet-zoom-anim .leaflet-zoom-animated.zf-label-icon{transition:none}
 </style>
 """
 
