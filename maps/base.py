@@ -62,11 +62,16 @@ STYLE = """
  border-radius:6px;margin-right:6px;vertical-align:-1px}
 .zf-locate{width:44px;height:44px;font-size:22px;line-height:44px;text-align:center;cursor:pointer;
  background:#fff;border-radius:6px;box-shadow:0 1px 5px #0006;user-select:none}
-.zf-label{font:bold 13px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
- white-space:nowrap}
+.zf-label{display:inline-block;transform:translate(-50%,-50%);font:bold 13px/16px sans-serif;
+ color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap}
 .zf-area-label{display:inline-block;transform:translate(-50%,45%);background:#fffffff0;
  border:2px solid;border-radius:4px;padding:0 4px;font:12px/18px sans-serif;white-space:nowrap}
-.zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold}
+.zf-area-label.risk{background:#c62828;color:#fff;font-weight:bold;border-width:3px;
+ box-shadow:0 0 0 2px #fff,0 1px 4px #0008}
+.zf-box .zf-area-label{transform:none;margin:2px 6px 0 0}
+/* overview labels move at once: their boxes are measured when a zoom ends, and Leaflet may
+ end it before the 0.25 s slide has */
+.leaflet-zoom-anim .leaflet-zoom-animated.zf-label-icon{transition:none}
 </style>
 """
 

@@ -15,19 +15,19 @@ from optimizer.domain.ledger import subject_zh
 from optimizer.domain.model import Assignment, Campaign
 from optimizer.domain.privacy import mask_name
 
+#: Area colours: blues, cyans, violet and pinks only. Reds, oranges, yellows, greens, browns
+#: and greys are the progress and risk colours; an area drawn in one of them would read as a
+#: status (a red-bordered label while no cadre is at risk). Any two, and each and a status
+#: colour, differ by CIE76 ΔE ≥ 25 (tests/maps/test_palette.py).
 AREA_COLOURS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-    "#393b79",
-    "#637939",
+    "#1f77b4",  # blue
+    "#17becf",  # cyan
+    "#393b79",  # indigo
+    "#e377c2",  # pink
+    "#7b61ff",  # violet
+    "#ff4fd8",  # magenta
+    "#a6d8ff",  # light blue
+    "#004d57",  # dark teal
 )
 PROGRESS_COLOURS = {
     Progress.PENDING: "#9e9e9e",
@@ -63,24 +63,29 @@ def _rounded(points: np.ndarray) -> list[list[float]]:
 
 
 def _colours(centres: np.ndarray) -> list[str]:
-    """A colour per area, never that of its nearest neighbours (greedy, biggest gaps
-    first), so adjacent areas read apart on the map."""
+    """A colour per area, never that of an area among its nearest neighbours or having it
+    among theirs (greedy), so adjacent areas read apart on the map."""
     n = len(centres)
     if n == 0:
         return []
     distance = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=2)
-    neighbours = np.argsort(distance, axis=1)[:, 1 : NEIGHBOURS + 1]
-    chosen: list[int | None] = [None] * n
+    near = np.zeros((n, n), dtype=bool)
+    rows = np.repeat(np.arange(n), min(NEIGHBOURS, n - 1))
+    near[rows, np.argsort(distance, axis=1)[:, 1 : NEIGHBOURS + 1].ravel()] = True
+    near |= near.T
+    chosen: list[int] = []
     for i in range(n):
-        taken = {chosen[j] for j in neighbours[i] if chosen[j] is not None}
-        chosen[i] = next(c for c in range(len(AREA_COLOURS) + n) if c not in taken)
-    return [AREA_COLOURS[c % len(AREA_COLOURS)] for c in chosen]
+        before = np.flatnonzero(near[i, :i])
+        free = [c for c in range(len(AREA_COLOURS)) if c not in {chosen[j] for j in before}]
+        # more neighbours than colours: the farthest neighbour's colour is shared
+        chosen.append(free[0] if free else chosen[before[np.argmax(distance[i, before])]])
+    return [AREA_COLOURS[c] for c in chosen]
 
 
 def _area_layer(m: LeanMap, campaign, assignment, tiles, at_risk: set[str]):
     """Areas as their targets' dots in the area's colour (outlines of interleaved areas
     cross into a tangle), each labelled with its cadre at its middle target; a cadre at
-    risk is labelled in red."""
+    risk is labelled ⚠ … 风险, in white on red."""
     layer = folium.FeatureGroup(name="责任区 / areas")
     targets = campaign.target_index()
     cadres = campaign.cadre_index()
@@ -98,7 +103,7 @@ def _area_layer(m: LeanMap, campaign, assignment, tiles, at_risk: set[str]):
                 "at": _rounded(pts),
                 "colour": colour,
                 "label_at": _rounded(middle[None, :])[0],
-                "label": h(who + ("（风险）" if risk else "")),
+                "label": h(f"⚠ {who} 风险" if risk else who),
                 "risk": risk,
                 "tip": h(f"{area.id} {who}，{len(area.target_ids)} 个对象"),
             }
@@ -136,7 +141,9 @@ def _label_layers(m: LeanMap, campaign, tiles) -> list[folium.FeatureGroup]:
     labels: dict[str, list] = {"villages": [], "grids": []}
     for (village, grid), members in groups.items():
         centre = np.round(_points(tiles, members).mean(axis=0), 6).tolist()
-        labels["grids" if grid else "villages"].append({"at": centre, "html": h(grid or village)})
+        labels["grids" if grid else "villages"].append(
+            {"at": centre, "html": h(grid or village), "n": len(members)}
+        )
     m.island["labels"] = labels
     Call("labels", "villages").add_to(villages)
     Call("labels", "grids").add_to(grids)
@@ -182,8 +189,11 @@ def _legend(requests_shown: bool) -> str:
             for s, c in SUBJECT_COLOURS.items()
         )
     areas = (
-        "<div style='margin-top:4px'>外圈颜色：各人员的责任区（一区一色，标签为人员，"
-        "红底为风险人员）</div>"
+        "<div style='margin-top:4px'>外圈颜色：各人员的责任区（一区一色，不用进度色）</div>"
+        f"<div><span class='zf-area-label' style='border-color:{AREA_COLOURS[0]}'>张* C0001"
+        "</span>人员标签</div>"
+        f"<div><span class='zf-area-label risk' style='border-color:{AREA_COLOURS[0]}'>⚠ 风险"
+        "</span>风险人员（期限内难以完成，红底白字）</div>"
     )
     return f"<b>图例</b><div>圆点中心：走访进度</div>{rows}{areas}"
 

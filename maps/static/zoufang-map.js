@@ -81,6 +81,7 @@
         L.DomEvent.on(div, "click", function () {
           if (L.DomUtil.hasClass(div, "folded")) L.DomUtil.removeClass(div, "folded");
           else L.DomUtil.addClass(div, "folded");
+          declutterLabels(); /* the opened box covers other labels than the folded one */
         });
       }
       L.DomEvent.disableClickPropagation(div);
@@ -262,11 +263,72 @@
     place();
   };
 
+  /* Overview labels (cadres, villages, grids) must never cover one another: at each zoom or
+   * pan and whenever a label layer is switched, labels are taken by rank (at-risk cadres,
+   * villages, other cadres, grids; bigger first) and one whose drawn box meets a box already
+   * kept (or a map control) is hidden. The boxes are measured in the page, so what is
+   * checked is what is seen. */
+  var RANK = { risk: 0, village: 1, cadre: 2, grid: 3 };
+  var mapLabels = [];
+  var labelMap = null;
+
+  function meets(a, b) {
+    var pad = 2;
+    return a.left < b.right + pad && b.left < a.right + pad && a.top < b.bottom + pad && b.top < a.bottom + pad;
+  }
+
+  function declutterLabels() {
+    var shown = [];
+    var kept = [];
+    for (var i = 0; i < mapLabels.length; i++) {
+      var el = mapLabels[i].marker.getElement();
+      if (el && el.firstChild) shown.push({ el: el, box: el.firstChild.getBoundingClientRect() });
+    }
+    /* a label half under the legend or the progress box reads as another name: the boxes
+     * count as kept labels (read every box first, then write: one layout) */
+    if (labelMap) {
+      var controls = labelMap.getContainer().querySelectorAll(".leaflet-control");
+      for (var c = 0; c < controls.length; c++) kept.push(controls[c].getBoundingClientRect());
+    }
+    for (var j = 0; j < shown.length; j++) {
+      var free = true;
+      for (var k = 0; k < kept.length && free; k++) free = !meets(shown[j].box, kept[k]);
+      if (free) kept.push(shown[j].box);
+      shown[j].free = free;
+    }
+    for (var n = 0; n < shown.length; n++) shown[n].el.style.visibility = shown[n].free ? "" : "hidden";
+  }
+
+  function addLabel(layer, at, html, rank, size) {
+    var marker = L.marker(at, {
+      icon: L.divIcon({ html: html, iconSize: null, className: "zf-label-icon" }),
+      interactive: false,
+      zIndexOffset: rank === RANK.risk ? 1000 : 0,
+    }).addTo(layer);
+    mapLabels.push({ marker: marker, rank: rank, size: size, order: mapLabels.length });
+  }
+
+  /* Labels are sorted once per layer, and checked again whenever the layer is switched on or
+   * off and after every zoom or pan. */
+  function watchLabels(layer) {
+    mapLabels.sort(function (x, y) {
+      return x.rank - y.rank || y.size - x.size || x.order - y.order;
+    });
+    function hook() {
+      if (layer._map && !labelMap) {
+        labelMap = layer._map;
+        labelMap.on("moveend", declutterLabels); /* after a zoom; a pan moves labels under boxes */
+      }
+      declutterLabels();
+    }
+    layer.on("add remove", hook);
+    if (layer._map) hook();
+  }
+
   /* Overview: each area as its targets' dots in the area's colour, and its cadre's label
-   * (red when at risk) at the area's middle target. */
+   * (bordered in that colour; filled red, marked ⚠, when at risk) at the area's middle target. */
   ZF.areas = function (layer) {
     var areas = part("areas");
-    var labels = [];
     for (var i = 0; i < areas.length; i++) {
       var a = areas[i];
       var style = { radius: 6, weight: 1, color: "#fff", fill: true, fillColor: a.colour, fillOpacity: 0.85 };
@@ -274,43 +336,10 @@
         L.circleMarker(a.at[k], style).bindTooltip(a.tip).addTo(layer);
       }
       var cls = "zf-area-label" + (a.risk ? " risk" : "");
-      var label = L.marker(a.label_at, {
-        icon: L.divIcon({
-          html: '<div class="' + cls + '" style="border-color:' + a.colour + '">' + a.label + "</div>",
-          iconSize: null,
-          className: "zf-area-icon",
-        }),
-        interactive: false,
-      }).addTo(layer);
-      labels.push({ marker: label, at: a.label_at, risk: a.risk, size: a.at.length, chars: a.label.length });
+      var html = '<div class="' + cls + '" style="border-color:' + a.colour + '">' + a.label + "</div>";
+      addLabel(layer, a.label_at, html, a.risk ? RANK.risk : RANK.cadre, a.at.length);
     }
-    /* Labels that would overlap are left out at this zoom (at-risk cadres and big areas
-     * first); zooming in shows them. */
-    labels.sort(function (x, y) {
-      return (y.risk - x.risk) || (y.size - x.size);
-    });
-    function declutterLabels(map) {
-      var boxes = [];
-      for (var i = 0; i < labels.length; i++) {
-        var l = labels[i];
-        var p = map.latLngToLayerPoint(l.at);
-        var w = 12 * l.chars + 10;
-        var free = true;
-        for (var k = 0; k < boxes.length && free; k++) {
-          free = Math.abs(boxes[k].x - p.x) > (boxes[k].w + w) / 2 || Math.abs(boxes[k].y - p.y) > 22;
-        }
-        if (free) boxes.push({ x: p.x, y: p.y, w: w });
-        l.marker.setOpacity(free ? 1 : 0);
-      }
-    }
-    function hook(map) {
-      declutterLabels(map);
-      map.on("zoomend", function () {
-        declutterLabels(map);
-      });
-    }
-    if (layer._map) hook(layer._map);
-    else layer.on("add", function () { hook(layer._map); });
+    watchLabels(layer);
   };
 
   /* Overview: targets of one status as small dots on the canvas. */
@@ -322,16 +351,15 @@
     }
   };
 
-  /* Overview: village or grid names. */
+  /* Overview: village or grid names, centred on their targets. */
   ZF.labels = function (layer, key) {
     var labels = part("labels")[key];
+    var rank = key === "villages" ? RANK.village : RANK.grid;
     for (var i = 0; i < labels.length; i++) {
       var l = labels[i];
-      L.marker(l.at, {
-        icon: markerIcon('<div class="zf-label">' + l.html + "</div>", [80, 18], [40, 9], ""),
-        interactive: false,
-      }).addTo(layer);
+      addLabel(layer, l.at, '<div class="zf-label">' + l.html + "</div>", rank, l.n || 0);
     }
+    watchLabels(layer);
   };
 
   /* Overview: requests per grid, a circle sized by count, with its popup. */

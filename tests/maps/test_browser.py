@@ -7,13 +7,12 @@ page needs no network at all. Screenshots are kept under ``test-artifacts/``.
 from __future__ import annotations
 
 import base64
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
+from maps import get_tiles, render_day_map, render_overview, to_html
 from optimizer.assign.solve import assign_areas
 from optimizer.domain.codes import SUBJECT_ZH
 from optimizer.inputs import read_campaign
@@ -21,36 +20,13 @@ from optimizer.outputs.weekly import render_html
 from optimizer.replan import plan_routes
 from optimizer.reports.weekly import WeekReport
 from optimizer.sample import generate_sample, write_sample
-from tests.helpers import service_or_skip
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
-        service_or_skip("chromium", "Debian's chromium is not installed (apt-get install chromium)")
-    fetch_assets()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def open_page(browser, path: Path, phone: bool = False):
