@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from optimizer.domain.ledger import IN_PROGRESS, REGISTERED, RESOLVED
 from tests.helpers import service_or_skip
 from tests.security import corpus
-from tests.workers.web.conftest import PASSWORD, board_client, path_of, read_links
+from tests.workers.web.conftest import PASSWORD, board_client, csrf_of, path_of, read_links
 from workers.commands import plan
 from workers.commands.campaign import open_campaign
 from workers.web import create_app, links
@@ -111,6 +112,54 @@ def test_payloads_through_the_api_and_pages(served):
         ]
         assert not shown
     assert "&lt;script&gt;" in board
+    assert not list(folder.parent.rglob("zfmarker*")) and not Path("zfmarker").exists()
+
+
+def _chunks(payloads, chars: int) -> list[str]:
+    """The payloads joined into texts of at most ``chars`` characters (the form's limit)."""
+    chunks = [""]
+    for p in payloads:
+        if chunks[-1] and len(chunks[-1]) + len(p) > chars:
+            chunks.append("")
+        chunks[-1] += p
+    return chunks
+
+
+def test_payloads_in_a_coordinators_ledger_move(served):
+    """The board's ledger form takes the corpus as notes and units: stored verbatim, shown
+    escaped; a control character in either is refused (400) and the request is unchanged."""
+    folder, app = served
+    _, store, campaign_id = open_campaign(folder)
+    if not [r for r in store.requests(campaign_id) if r.state == REGISTERED]:
+        test_payloads_through_the_api_and_pages(served)  # the requests to move
+    board = board_client(app)
+    csrf = csrf_of(board.get("/board").text)
+    fresh = [r.id for r in store.requests(campaign_id) if r.state == REGISTERED]
+    notes, units = _chunks(corpus.SHORT, 480), _chunks(corpus.SHORT, 190)
+    moves = [(to, n) for n in range(max(len(notes), len(units))) for to in (IN_PROGRESS, RESOLVED)]
+    assert len(fresh) >= len(moves) // 2 + 1
+    untouched = fresh.pop()
+    for control in corpus.CONTROLS:
+        for field in ("note", "unit"):
+            form = {"csrf": csrf, "to": IN_PROGRESS, "note": "正常", field: control}
+            answer = board.post(f"/board/ledger/{untouched}", data=form)
+            assert answer.status_code == 400 and "控制字符" in answer.text, (field, control)
+    moved = {}
+    for k, (to, n) in enumerate(moves):
+        request_id = fresh[k // 2]
+        note, unit = notes[n % len(notes)], units[n % len(units)]
+        form = {"csrf": csrf, "to": to, "note": note, "unit": unit}
+        answer = board.post(f"/board/ledger/{request_id}", data=form, follow_redirects=False)
+        assert answer.status_code == 303, (to, note[:80], answer.text[-300:])
+        moved.setdefault(request_id, []).append((to, note.strip(), unit.strip()))
+    stored = {r.id: r for r in store.requests(campaign_id)}
+    assert stored[untouched].state == REGISTERED and not stored[untouched].notes
+    for request_id, steps in moved.items():
+        assert stored[request_id].state == steps[-1][0]
+        assert stored[request_id].unit == steps[-1][2]
+        assert all(note in stored[request_id].notes for _, note, _ in steps)
+    page = board.get("/board").text
+    assert not [raw for raw in RAW if raw in page]
     assert not list(folder.parent.rglob("zfmarker*")) and not Path("zfmarker").exists()
 
 
