@@ -140,6 +140,9 @@ def _service(r: _Reader) -> tuple:
 def _windows(r: _Reader) -> tuple:
     windows = dict(Settings.__dataclass_fields__["windows"].default)
     for name, text in r.table("windows").items():
+        if CONTROL.search(name):  # a window's name is printed in messages and sheets
+            r.problem(f"windows.{_shown(name)!r}", "时段名称含有控制字符", "不含控制字符的名称")
+            continue
         if not isinstance(text, str):
             r.problem(f"windows.{name}", f"「{_shown(text)}」不是时段", '"08:30-17:30"')
             continue
@@ -240,6 +243,15 @@ def _name(r: _Reader) -> str:
     return name
 
 
+def _town(r: _Reader) -> str:
+    """``town`` (所属镇街, printed on 附件2 and the city-platform list): text like the name."""
+    town = (r.text(r.data, "town", "") or "").strip()
+    if len(town) > NAME_CHARS:
+        msg = f"镇街名称有 {len(town)} 个字符，超过上限 {NAME_CHARS}"
+        r.problem("town", msg, f"不超过 {NAME_CHARS} 个字符")
+    return town
+
+
 def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
     """Parse ``folder/campaign.toml``; ``None`` with problems when it cannot be used."""
     data, problems = _load(folder / FILE)
@@ -269,7 +281,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         close_date=_date(r, r.table("ledger"), "ledger.close_date", required=False),
         maps=_maps(r),
         replan_at_min=_schedule(r),
-        town=str(data.get("town", "")).strip(),
+        town=_town(r),
     )
     if r.problems:
         return None, r.problems

@@ -77,6 +77,7 @@ GRIDS = (f"1网格{COMMENT}", f"-2网格{BACKTICK}", f"+3网格{RTL}", f"@4网�
 TOML = textwrap.dedent(
     """\
     name = '测试{jinja}{{# <img src=x onerror=alert(6)> [/] :*?/\\ & `$` 镇大走访'
+    town = '@SUM(1,1){jinja}<img src=x onerror=alert(8)>[/]镇'
     start_date = 2027-03-01
     days = 5
     day_start = "08:30"

@@ -122,6 +122,28 @@ def test_a_campaign_name_longer_than_its_column_is_refused(tmp_path):
     assert result.code == 2 and "超过上限 200" in result.err and "列「name」" in result.err
 
 
+def test_control_characters_in_campaign_toml_text_are_refused(tmp_path):
+    """The name, the town and a window's name (TOML escapes make any character) are text
+    cells too: a control character is exit 2 naming its key, a list is no town."""
+    town = corpus.payload_town(tmp_path / "town")
+    toml = (town / "campaign.toml").read_text(encoding="utf-8")
+    lines = toml.splitlines()
+    lines[0] = 'name = "测试\\u001b[31m镇"'
+    lines[1] = 'town = "柴胡店\\u0000镇"'
+    window = 'evening = "18:00-20:30"'
+    text = "\n".join(lines).replace(window, window + '\n"窗\\u0007口" = "09:00-10:00"')
+    (town / "campaign.toml").write_text(text + "\n", encoding="utf-8")
+    result = run_in_process(tmp_path, "validate", str(town))
+    assert result.code == 2, result.out[-500:]
+    for key in ("列「name」", "列「town」", "时段名称含有控制字符"):
+        assert key in result.err, (key, result.err[-800:])
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", result.err)
+    lines[0], lines[1] = 'name = "测试镇大走访"', 'town = ["柴胡店镇"]'
+    (town / "campaign.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_in_process(tmp_path, "validate", str(town))
+    assert result.code == 2 and "列「town」" in result.err and "不是文字" in result.err
+
+
 def test_a_road_graph_outside_the_campaign_is_refused(tmp_path):
     """[travel].roads must name a file inside the campaign folder: ../, absolute paths and
     links out of it are exit 2."""
