@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from optimizer.domain.ledger import IN_PROGRESS, REGISTERED, RESOLVED
 from tests.helpers import service_or_skip
 from tests.security import corpus
+from tests.security.checks import FORMULA_PREFIXES, csv_cells
 from tests.workers.web.conftest import PASSWORD, board_client, csrf_of, path_of, read_links
 from workers.commands import plan
 from workers.commands.campaign import open_campaign
@@ -44,6 +45,20 @@ def served(tmp_path_factory):
     links.issue_links(folder, "http://testserver")
     links.set_coordinator(folder, "王主任", PASSWORD)
     return folder, create_app(WebConfig(folder, schedule=False))
+
+
+def test_the_access_files_hold_names_inert(served):
+    """The links sheet (masked names beside each link) keeps a name that starts with a
+    formula prefix inert; the QR page escapes the campaign's name."""
+    folder, _ = served
+    access = folder / "out" / "access"
+    cells = csv_cells(access / links.CSV_NAME)
+    assert not [c for c in cells if c.startswith(FORMULA_PREFIXES)]
+    assert "'@********吴" in cells  # the cadre named @SUM(1,1)吴, masked
+    page = (access / links.PAGE_NAME).read_text(encoding="utf-8")
+    assert not [raw for raw in RAW if raw in page] and "<img src=x" not in page
+    links.issue_links(folder, "http://testserver", ["C1"])  # rows read back, written again
+    assert "'@********吴" in csv_cells(access / links.CSV_NAME)
 
 
 def cadre_with_stops(app, folder: Path) -> tuple[TestClient, str, list[dict]]:
@@ -165,7 +180,8 @@ def test_payloads_in_a_coordinators_ledger_move(served):
 
 @pytest.mark.browser
 def test_no_dialog_fires_on_the_cadre_page_or_the_board(served, tmp_path):
-    """Chromium opens the cadre page and the board over the stored payloads: no dialog."""
+    """Chromium opens the cadre page, the board, its overview map and the QR-code page over
+    the stored payloads: no dialog."""
     if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
         service_or_skip("chromium", "Debian's chromium is not installed")
     import threading
@@ -212,6 +228,8 @@ def test_no_dialog_fires_on_the_cadre_page_or_the_board(served, tmp_path):
             page.wait_for_load_state("networkidle")
             for element in page.locator("td, li, a").all()[:200]:
                 element.hover(timeout=2000)
+            page.goto(f"{base}/board/map", wait_until="networkidle")
+            page.goto((folder / "out" / "access" / links.PAGE_NAME).as_uri())
             browser.close()
     finally:
         server.should_exit = True
