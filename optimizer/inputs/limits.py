@@ -47,6 +47,9 @@ _ROW = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Counted with ``bytes.count`` (a regular expression takes 50 ns a byte on a table of
 # millions of entries): ``<si>``, ``<x:si>``; ``t="s"`` is only a shared-string cell's.
+# A row numbered (six digits or more) beyond twice the row limit: openpyxl would hand over
+# every blank row before it (``A1`` … ``XFD1048576``), and blank rows count half.
+_FAR_ROW = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?row\s[^>]*?\br\s*=\s*["'](\d{6,})["']""")
 _SHARED = (b"<si>", b"<si ", b":si>", b":si ")
 _STRING_CELL = (b't="s"', b"t='s'")
 _CHUNK = 1 << 20
@@ -136,6 +139,9 @@ def _part_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo, counts: dict)
                     return f"XLSX 文件的 {info.filename} 含有 XML 文档类型声明，已拒绝读取"
                 if worksheet:
                     rows += _count(_ROW, tail, chunk)
+                    far = [int(n) for n in _FAR_ROW.findall(tail + chunk)]
+                    if far and max(far) > 2 * (MAX_ROWS + 10):
+                        return f"XLSX 工作表超过 {MAX_ROWS:,} 行（第 {max(far):,} 行有内容）"
                     counts["strings"] += _count(_STRING_CELL, tail, chunk)
                     if rows > MAX_ROWS + 10:
                         return f"XLSX 工作表超过 {MAX_ROWS:,} 行"
