@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from optimizer.domain.ledger import IN_PROGRESS, REGISTERED, RESOLVED
+from optimizer.inputs.limits import CONTROL
 from tests.helpers import service_or_skip
 from tests.security import corpus
 from tests.security.checks import FORMULA_PREFIXES, csv_cells
@@ -128,6 +129,28 @@ def test_payloads_through_the_api_and_pages(served):
         assert not shown
     assert "&lt;script&gt;" in board
     assert not list(folder.parent.rglob("zfmarker*")) and not Path("zfmarker").exists()
+
+
+def test_control_characters_through_the_api_are_refused(served):
+    """NUL, ESC, BEL, DEL and C1 controls in a request text or any other field of a phone's
+    row: rejected with the field's name (as ``record`` refuses its cell), nothing stored."""
+    folder, app = served
+    client, _, stops = cadre_with_stops(app, folder)
+    rows = [
+        {"attempt_id": f"control-{field}-{i:03d}", "target_id": stops[1]["target_id"], "day": 1,
+         "status": "visited", "time": f"12:{i:02d}", "category": "1-1", "request": "正常",
+         field: f"{value}" if field != "request" else f"诉求{value}"}
+        for i, value in enumerate(corpus.CONTROLS)
+        for field in ("request", "category", "status", "satisfied")
+    ]  # fmt: skip
+    answer = client.post("/api/me/outcomes", json=rows)
+    assert answer.status_code == 200
+    results = answer.json()
+    assert [r["result"] for r in results] == ["rejected"] * len(rows)
+    assert all("控制字符" in r["reason"] for r in results), results[:3]
+    assert {r["reason"].split("：")[0] for r in results} == {"诉求内容", "诉求分类", "结果", "满意"}
+    _, store, campaign_id = open_campaign(folder)
+    assert not [r.text for r in store.requests(campaign_id) if CONTROL.search(r.text)]
 
 
 def _chunks(payloads, chars: int) -> list[str]:
