@@ -22,7 +22,14 @@ from optimizer.inputs.limits import CONTROL
 from tests.helpers import service_or_skip
 from tests.security import corpus
 from tests.security.checks import FORMULA_PREFIXES, csv_cells
-from tests.workers.web.conftest import PASSWORD, board_client, csrf_of, path_of, read_links
+from tests.workers.web.conftest import (
+    PASSWORD,
+    board_client,
+    csrf_of,
+    login,
+    path_of,
+    read_links,
+)
 from workers.commands import plan
 from workers.commands.campaign import open_campaign
 from workers.web import create_app, links
@@ -258,3 +265,30 @@ def test_no_dialog_fires_on_the_cadre_page_or_the_board(served, tmp_path):
         server.should_exit = True
         thread.join(timeout=10)
     assert dialogs == []
+
+
+@pytest.mark.services
+def test_the_corpus_as_a_login_name_on_postgresql(tmp_path, monkeypatch, pg_url):
+    """Every payload and control character as a coordinator's login name, on PostgreSQL
+    (which refuses NUL in text): a plain 401 (or the login limit's 429), never a server
+    error."""
+    from tests.workers.conftest import fresh_database
+
+    fresh_database(pg_url)
+    monkeypatch.setenv("ZOUFANG_DB", pg_url)
+    folder = corpus.payload_town(tmp_path / "town")
+    toml = (folder / "campaign.toml").read_text(encoding="utf-8")
+    today = china_now().date().isoformat()
+    (folder / "campaign.toml").write_text(
+        re.sub(r"start_date = \S+", f"start_date = {today}", toml), encoding="utf-8"
+    )
+    plan.plan_campaign(folder, time_limit_s=0.05, workers=1, maps=False)
+    links.set_coordinator(folder, "王主任", PASSWORD)
+    app = create_app(WebConfig(folder, schedule=False))
+    client = TestClient(app, raise_server_exceptions=False)
+    assert login(client, "王主任", PASSWORD).status_code == 303
+    for name in corpus.CONTROLS:
+        assert login(client, name, PASSWORD).status_code == 401, repr(name)
+    for name in corpus.ALL:  # the guesses of one client soon meet the login limit
+        assert login(client, name, PASSWORD).status_code in (401, 429), repr(name[:40])
+    app.state.field.store.engine.dispose()

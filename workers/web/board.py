@@ -73,6 +73,8 @@ async def login(request: Request):
         raise HTTPException(403, "缺少或错误的 CSRF 令牌，请刷新登录页")
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     client = request.client.host if request.client else "?"
+    if len(name) > 100 or CONTROL.search(name):  # no such login; PostgreSQL refuses NUL
+        return _login_page(request, "用户名或密码错误", 401)
 
     def work():
         field = request.app.state.field
