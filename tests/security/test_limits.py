@@ -269,6 +269,8 @@ def test_absurd_values(tmp_path, name, targets, cadres, words):
          "[travel] 应为表"),
         ("toml: NaN", TOML.replace("speed_kmh = 12.0", "speed_kmh = nan"), "不是有限的数"),
         ("toml: deep nesting", TOML + "deep = " + "[" * 5000 + "]" * 5000 + "\n", "嵌套过深"),
+        ("toml: a key 12,000 parts deep", TOML + "x" + ".x" * 12_000 + " = 1\n", "嵌套过深"),
+        ("toml: a table 12,000 parts deep", TOML + "[" + "y." * 12_000 + "y]\n", "嵌套过深"),
         ("toml: 70 KiB", TOML + "# " + "x" * 70_000 + "\n", "超过上限 64 KiB"),
     ],
 )  # fmt: skip
