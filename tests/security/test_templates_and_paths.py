@@ -117,3 +117,25 @@ def test_links_planted_in_the_output_folder_stop_every_writer(tmp_path, plain_en
         assert "Traceback" not in result.err
     assert snapshot(elsewhere) == before
     assert not (elsewhere / "routes.csv").exists()
+
+
+def test_online_maps_pin_every_script_and_stylesheet(tmp_path, plain_environment):
+    """Maps drawn with ``--online`` load Leaflet from a CDN: every external script and
+    stylesheet carries its sha384 integrity (a changed file on the CDN does not run)."""
+    import re
+
+    from tests.security.checks import run_in_process
+    from tests.security.faults import PLAN
+
+    town = write_folder(tmp_path / "town")
+    assert run_in_process(tmp_path, "plan", str(town), *PLAN, "--no-maps").code == 0
+    assert run_in_process(tmp_path, "maps", str(town), "--online", "--workers", "1").code == 0
+    pages = list((town / "out" / "maps").rglob("*.html"))
+    external = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"https?://[^>]*>", html):
+            external += 1
+            assert re.search(r'integrity="sha384-[A-Za-z0-9+/=]{64}"', tag), (page.name, tag)
+            assert 'crossorigin="anonymous"' in tag, (page.name, tag)
+    assert len(pages) >= 2 and external >= 2 * len(pages)
