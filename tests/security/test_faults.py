@@ -100,6 +100,8 @@ def test_replan_killed_never_holds_the_campaign(tmp_path, recorded, point):
     "point",
     [
         "workers.store.outcomes:OutcomeRepository.outcomes_in",  # the write lock taken
+        "workers.store.outcomes:OutcomeRepository._record_night",  # the night noted
+        "workers.store.outcomes:_row@2",  # building the rows to insert
         "workers.store.outcomes:OutcomeRepository._open_requests",  # rows inserted
         "workers.store.ledger:LedgerRepository._apply_return_visits",  # last step before commit
     ],
@@ -109,7 +111,8 @@ def test_record_killed_is_all_or_nothing(tmp_path, point):
     town = write_folder(tmp_path / "town")
     assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
     day1 = record_day1(town, tmp_path)
-    killed(point, 1, "record", str(town), str(day1))
+    target, _, nth = point.partition("@")
+    killed(target, int(nth or 1), "record", str(town), str(day1))
     store = store_of(town)
     assert counts(store)["outcomes"] == 0 and counts(store)["requests"] == 0
     assert z(town, "record", str(town), str(day1)).code == 0
