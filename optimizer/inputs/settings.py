@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import reprlib
 import tomllib
 from pathlib import Path
@@ -19,6 +20,12 @@ from optimizer.inputs.limits import CONTROL, MAX_TOML_BYTES, size_problem
 FILE = "campaign.toml"
 #: The campaign's name is stored in a column of this many characters (``workers/store``).
 NAME_CHARS = 200
+#: A key of 32 or more dotted parts (``x.x.x… = 1``, ``[y.y.y…]``): tomllib takes time
+#: quadratic in the parts (12,000 of them in 50 kB: 2 s a read), and no setting nests so.
+#: Possessive, and starting only where a part can start: linear in the file's length.
+_DEEP_KEY = re.compile(
+    r"""(?<![A-Za-z0-9_-])(?:(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')[ \t]*+\.[ \t]*+){31}"""
+)
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 40, 40
 
@@ -140,6 +147,9 @@ def _service(r: _Reader) -> tuple:
 def _windows(r: _Reader) -> tuple:
     windows = dict(Settings.__dataclass_fields__["windows"].default)
     for name, text in r.table("windows").items():
+        if CONTROL.search(name):  # a window's name is printed in messages and sheets
+            r.problem(f"windows.{_shown(name)!r}", "时段名称含有控制字符", "不含控制字符的名称")
+            continue
         if not isinstance(text, str):
             r.problem(f"windows.{name}", f"「{_shown(text)}」不是时段", '"08:30-17:30"')
             continue
@@ -215,7 +225,10 @@ def _load(path: Path) -> tuple[dict | None, list[InputProblem]]:
         too_big = size_problem(path.stat().st_size, MAX_TOML_BYTES)
         if too_big:
             return None, [InputProblem(FILE, None, None, too_big, "几十行的设置文件")]
-        return tomllib.loads(path.read_text(encoding="utf-8-sig")), []
+        text = path.read_text(encoding="utf-8-sig")
+        if _DEEP_KEY.search(text):
+            return None, [InputProblem(FILE, None, None, "TOML 嵌套过深", "普通的键值与表")]
+        return tomllib.loads(text), []
     except FileNotFoundError:
         expected = "活动文件夹里的 campaign.toml"
         return None, [InputProblem(FILE, None, None, "找不到 campaign.toml", expected)]
@@ -238,6 +251,15 @@ def _name(r: _Reader) -> str:
         msg = f"活动名称有 {len(name)} 个字符，超过上限 {NAME_CHARS}"
         r.problem("name", msg, f"不超过 {NAME_CHARS} 个字符")
     return name
+
+
+def _town(r: _Reader) -> str:
+    """``town`` (所属镇街, printed on 附件2 and the city-platform list): text like the name."""
+    town = (r.text(r.data, "town", "") or "").strip()
+    if len(town) > NAME_CHARS:
+        msg = f"镇街名称有 {len(town)} 个字符，超过上限 {NAME_CHARS}"
+        r.problem("town", msg, f"不超过 {NAME_CHARS} 个字符")
+    return town
 
 
 def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
@@ -269,7 +291,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[InputProblem]]:
         close_date=_date(r, r.table("ledger"), "ledger.close_date", required=False),
         maps=_maps(r),
         replan_at_min=_schedule(r),
-        town=str(data.get("town", "")).strip(),
+        town=_town(r),
     )
     if r.problems:
         return None, r.problems

@@ -130,6 +130,11 @@ def _bounded_rows(rows, label: str, cells: list[list[str]], text) -> list[InputP
 
 
 def _read_csv(data: bytes, label: str) -> tuple[list[list[str]] | None, list[InputProblem]]:
+    # Without a quote every line is a row (UTF-8 and GB18030 never use the bytes of '"' or a
+    # line break inside a character): a million lines are refused before they are parsed.
+    lines = data.count(b"\n")
+    if lines > 2 * (MAX_ROWS + HEADER_SCAN_ROWS + 1) + 1 and b'"' not in data:
+        return None, _too_many(label, lines)
     text = decode_csv(data)
     if text is None:
         msg = "无法识别的文字编码"

@@ -77,6 +77,7 @@ GRIDS = (f"1网格{COMMENT}", f"-2网格{BACKTICK}", f"+3网格{RTL}", f"@4网�
 TOML = textwrap.dedent(
     """\
     name = '测试{jinja}{{# <img src=x onerror=alert(6)> [/] :*?/\\ & `$` 镇大走访'
+    town = '@SUM(1,1){jinja}<img src=x onerror=alert(8)>[/]镇'
     start_date = 2027-03-01
     days = 5
     day_start = "08:30"
@@ -150,7 +151,7 @@ def cadre_rows() -> list[list[object]]:
          "household;shop;enterprise", 300],
         ["c..3", f"周{BACKTICK}三", CMD_FORMULA, f"{RTL}{JINJA_BLOCK}", "+8613600000003", "35.004",
          "117.201", "", "", "household;shop;enterprise", 300],
-        ["CON", "吴@SUM(1,1)", f"镇领导{COMMENT}", "../../etc", "13600000004", "35.006", "117.202",
+        ["CON", "@SUM(1,1)吴", f"镇领导{COMMENT}", "../../etc", "13600000004", "35.006", "117.202",
          "", "", "household;shop;enterprise", 300],
     ]  # fmt: skip
 

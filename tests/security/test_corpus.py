@@ -173,7 +173,7 @@ def test_personal_data_only_where_the_contract_allows(flow):
     assert "139****5678" in shown["ledger/市平台转办事项.csv"]
     for name, text in shown.items():
         if name.endswith(".html") and "maps" in name:
-            assert "吴@SUM(1,1)" not in text and corpus.TARGET_PHONE not in text, name
+            assert "@SUM(1,1)吴" not in text and corpus.TARGET_PHONE not in text, name
 
 
 def test_terminal_gets_plain_text(flow):

@@ -21,6 +21,7 @@ from tests.security.faults import (
     assert_files_match_store,
     assert_whole,
     counts,
+    environment,
     killed,
     record_day1,
     remount,
@@ -99,6 +100,8 @@ def test_replan_killed_never_holds_the_campaign(tmp_path, recorded, point):
     "point",
     [
         "workers.store.outcomes:OutcomeRepository.outcomes_in",  # the write lock taken
+        "workers.store.outcomes:OutcomeRepository._record_night",  # the night noted
+        "workers.store.outcomes:_row@2",  # building the rows to insert
         "workers.store.outcomes:OutcomeRepository._open_requests",  # rows inserted
         "workers.store.ledger:LedgerRepository._apply_return_visits",  # last step before commit
     ],
@@ -108,7 +111,8 @@ def test_record_killed_is_all_or_nothing(tmp_path, point):
     town = write_folder(tmp_path / "town")
     assert z(town, "plan", str(town), *PLAN, "--no-maps").code == 0
     day1 = record_day1(town, tmp_path)
-    killed(point, 1, "record", str(town), str(day1))
+    target, _, nth = point.partition("@")
+    killed(target, int(nth or 1), "record", str(town), str(day1))
     store = store_of(town)
     assert counts(store)["outcomes"] == 0 and counts(store)["requests"] == 0
     assert z(town, "record", str(town), str(day1)).code == 0
@@ -192,3 +196,40 @@ def test_a_database_error_is_one_masked_line(tmp_path):
     assert result.returncode == 1 and "数据库错误" in result.stderr
     assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
     assert "13812345678" not in result.stderr
+
+
+@pytest.mark.services
+def test_replan_through_redis_killed_after_publishing_is_exported(tmp_path, recorded, redis_url):
+    """The coordinating replan SIGKILLed after the workers published the night's version,
+    before any file: status says the files lag, export brings routes.csv and summary.json to
+    the store's version, and the next replan (through Redis again) runs at once."""
+    import subprocess
+    import sys
+
+    from tests.workers.tasks.test_broker import start_worker, stop
+
+    town = tmp_path / "town"
+    shutil.copytree(recorded, town)
+    url = f"sqlite:///{town / '.zoufang' / 'zoufang.db'}"
+    env = {**environment(), "ZOUFANG_DB": url, "ZOUFANG_BROKER": redis_url}
+    worker = start_worker(env)
+    try:
+        killed("workers.commands.daily:export_version", 1, "replan", str(town), "--no-maps",
+               env=env)  # fmt: skip
+        store = store_of(town)
+        assert_consistent(store)
+        assert [(v, s) for v, s, _ in versions(store)] == [(1, "published"), (2, "published")]
+        assert planned_routes(town / "out")[0]["plan_version"] == "1"  # the files lag
+        status = subprocess.run([sys.executable, "-m", "workers", "status", str(town)],
+                                env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert "zoufang export" in status.stderr, status.stderr[-500:]
+        exported = zoufang("export", str(town), "--no-maps", env=env)
+        assert exported.returncode == 0, exported.stderr[-500:]
+        assert_files_match_store(store, town / "out", maps=False)
+        again = zoufang("replan", str(town), "--no-maps", env=env)
+        assert again.returncode == 0, again.stderr[-500:]
+        assert versions(store)[-1][:2] == (3, "published")
+        assert_files_match_store(store, town / "out", maps=False)
+        assert counts(store)["locks"] == 0  # the dead coordinator's lock did not block
+    finally:
+        stop(worker)

@@ -184,6 +184,31 @@ def test_xml_entities(tmp_path):
     refused("XML entities (XLSX)", town, "文档类型声明")
 
 
+def test_xml_entities_after_a_long_comment(tmp_path):
+    """A document type may follow any length of comment in the prolog: still refused."""
+    laughs = (
+        b'<?xml version="1.0"?><!--' + b"x" * 3_000_000 + b'--><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<si><t>&lol;</t></si></sst>"
+    )
+    town = write_folder(tmp_path / "town")
+    _targets_xlsx(town, shared=laughs)
+    refused("XML entities after 3 MB of comment (XLSX)", town, "文档类型声明")
+
+
+def test_shared_strings_no_cell_uses(tmp_path):
+    """Twelve million shared strings in a 0.5 MB workbook whose sheet uses a few dozen: refused
+    before openpyxl reads the table (it took 4 minutes and 1.2 GB, then called it valid)."""
+    town = write_folder(tmp_path / "town")
+    plain = _targets_xlsx(town)
+    with zipfile.ZipFile(plain) as book:
+        table = book.read("xl/sharedStrings.xml")
+    end = table.rindex(b"</sst>")
+    unused = table[:end] + b"<si><t>x</t></si>" * 12_000_000 + table[end:]
+    assert _targets_xlsx(town, shared=unused).stat().st_size < 1024 * 1024
+    refused("shared strings (XLSX, 12,000,000 unused)", town, "共享字符串表有", "文字单元格")
+
+
 def test_cell_length(tmp_path):
     """A 40,000-character name is refused at its row and column (Excel holds 32,767)."""
     town = write_folder(tmp_path / "town", targets=TARGETS.replace("张三明", "张" * 40_000))
@@ -244,6 +269,8 @@ def test_absurd_values(tmp_path, name, targets, cadres, words):
          "[travel] 应为表"),
         ("toml: NaN", TOML.replace("speed_kmh = 12.0", "speed_kmh = nan"), "不是有限的数"),
         ("toml: deep nesting", TOML + "deep = " + "[" * 5000 + "]" * 5000 + "\n", "嵌套过深"),
+        ("toml: a key 12,000 parts deep", TOML + "x" + ".x" * 12_000 + " = 1\n", "嵌套过深"),
+        ("toml: a table 12,000 parts deep", TOML + "[" + "y." * 12_000 + "y]\n", "嵌套过深"),
         ("toml: 70 KiB", TOML + "# " + "x" * 70_000 + "\n", "超过上限 64 KiB"),
     ],
 )  # fmt: skip

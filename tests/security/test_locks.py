@@ -147,14 +147,13 @@ def busy_town(request, tmp_path, monkeypatch):
     return town, env, env.get("ZOUFANG_DB") or _url(town)
 
 
-def test_two_concurrent_replans_have_one_winner(busy_town):
-    """A second replan while the first holds the lock (held at its solves for a few seconds)
-    is exit 1 naming the holder; the first publishes one new version, no target twice."""
-    town, env, url = busy_town
+def _race(town, env: dict, url: str, pause_at: str) -> None:
+    """A second replan while the first holds the lock (held at ``pause_at`` for a few
+    seconds): exit 1 naming the holder; the first publishes one new version, no target
+    twice."""
     first = subprocess.Popen(
-        [sys.executable, "-m", "tests.security.killpoint", "--pause", "5",
-         "workers.tasks.steps:run_local", "1", "--", "replan", str(town), "--no-maps",
-         "--workers", "1"],
+        [sys.executable, "-m", "tests.security.killpoint", "--pause", "5", pause_at, "1",
+         "--", "replan", str(town), "--no-maps", "--workers", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
     try:
@@ -171,6 +170,26 @@ def test_two_concurrent_replans_have_one_winner(busy_town):
     campaign = store.load_campaign(1)
     stops = [s.target_id for r in store.plan(1, 2).routes for s in r.stops]
     assert len(stops) == len(set(stops)) and set(stops) <= {x.id for x in campaign.targets}
+
+
+def test_two_concurrent_replans_have_one_winner(busy_town):
+    """Two replans at once, on SQLite and on PostgreSQL: one winner, one new version."""
+    town, env, url = busy_town
+    _race(town, env, url, "workers.tasks.steps:run_local")
+
+
+@pytest.mark.services
+def test_two_concurrent_replans_through_redis_have_one_winner(busy_town, redis_url):
+    """The same through Redis workers (the first held while its messages are sent)."""
+    from tests.workers.tasks.test_broker import start_worker, stop
+
+    town, env, url = busy_town
+    env = {**env, "ZOUFANG_DB": url, "ZOUFANG_BROKER": redis_url}
+    worker = start_worker(env)
+    try:
+        _race(town, env, url, "workers.commands.daily:_on_broker")
+    finally:
+        stop(worker)
 
 
 @pytest.mark.services

@@ -100,12 +100,15 @@ def test_bad_outcome_rows_are_refused_and_nothing_is_stored(tmp_path):
     rows[6][2] = corpus.JINJA_BARE  # status
     rows[7][3] = corpus.FORMULAS[0]  # time
     rows[8][5] = corpus.HTML  # category
+    rows[0].append("satisfied")
+    for k, row in enumerate(rows[1:], start=1):
+        row.append(corpus.JINJA_BARE if k == 9 else "")
     with day1.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     result = run_in_process(tmp_path, "record", str(town), str(day1))
     assert result.code == 2
     cells = ((2, "target_id"), (3, "target_id"), (4, "request"), (6, "cadre_id"), (7, "status"),
-             (8, "time"), (9, "category"))  # fmt: skip
+             (8, "time"), (9, "category"), (10, "satisfied"))  # fmt: skip
     for row, column in cells:
         assert _named(result.err, "day1.csv", row, column), (row, column, result.err[:600])
     status = run_in_process(tmp_path, "status", str(town), "--json")
@@ -122,6 +125,28 @@ def test_a_campaign_name_longer_than_its_column_is_refused(tmp_path):
     assert result.code == 2 and "超过上限 200" in result.err and "列「name」" in result.err
 
 
+def test_control_characters_in_campaign_toml_text_are_refused(tmp_path):
+    """The name, the town and a window's name (TOML escapes make any character) are text
+    cells too: a control character is exit 2 naming its key, a list is no town."""
+    town = corpus.payload_town(tmp_path / "town")
+    toml = (town / "campaign.toml").read_text(encoding="utf-8")
+    lines = toml.splitlines()
+    lines[0] = 'name = "测试\\u001b[31m镇"'
+    lines[1] = 'town = "柴胡店\\u0000镇"'
+    window = 'evening = "18:00-20:30"'
+    text = "\n".join(lines).replace(window, window + '\n"窗\\u0007口" = "09:00-10:00"')
+    (town / "campaign.toml").write_text(text + "\n", encoding="utf-8")
+    result = run_in_process(tmp_path, "validate", str(town))
+    assert result.code == 2, result.out[-500:]
+    for key in ("列「name」", "列「town」", "时段名称含有控制字符"):
+        assert key in result.err, (key, result.err[-800:])
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", result.err)
+    lines[0], lines[1] = 'name = "测试镇大走访"', 'town = ["柴胡店镇"]'
+    (town / "campaign.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_in_process(tmp_path, "validate", str(town))
+    assert result.code == 2 and "列「town」" in result.err and "不是文字" in result.err
+
+
 def test_a_road_graph_outside_the_campaign_is_refused(tmp_path):
     """[travel].roads must name a file inside the campaign folder: ../, absolute paths and
     links out of it are exit 2."""
@@ -136,6 +161,15 @@ def test_a_road_graph_outside_the_campaign_is_refused(tmp_path):
         assert result.code == 2 and "不在活动文件夹内" in result.err, roads
 
 
+def _add_columns(path, *names: str) -> None:
+    """Empty columns ``names`` at the end of a CSV."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows = [rows[0] + list(names)] + [r + [""] * len(names) for r in rows[1:]]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
 def _set(path, cells: dict[tuple[int, str], str]) -> None:
     """Set (spreadsheet row, column name) cells of a CSV."""
     with path.open(encoding="utf-8", newline="") as f:
@@ -147,12 +181,15 @@ def _set(path, cells: dict[tuple[int, str], str]) -> None:
 
 
 def test_payloads_in_typed_columns_are_refused_at_their_cell(tmp_path):
-    """Types, windows, yes/no, minutes: a payload is no value of theirs — exit 2 at every
-    (row, column), for targets and cadres alike."""
+    """Types, windows, yes/no, minutes, off days: a payload is no value of theirs — exit 2
+    at every (row, column), for targets and cadres alike."""
     town = corpus.payload_town(tmp_path / "town")
     targets = {(2, "type"): corpus.JINJA_BARE, (3, "window"): corpus.FORMULAS[0],
                (4, "priority"): corpus.HTML}  # fmt: skip
-    cadres = {(2, "types"): "../..;" + corpus.BACKTICK, (3, "minutes_per_day"): "=240"}
+    cadres = {(2, "types"): "../..;" + corpus.BACKTICK, (3, "minutes_per_day"): "=240",
+              (4, "window"): corpus.JINJA_BARE, (5, "off_days"): "../..;" + corpus.FORMULAS[0],
+              (2, "off_days"): corpus.HTML, (3, "window"): "=08:00-12:00"}  # fmt: skip
+    _add_columns(town / "cadres.csv", "window", "off_days")
     _set(town / "targets.csv", targets)
     _set(town / "cadres.csv", cadres)
     result = run_in_process(tmp_path, "validate", str(town))

@@ -7,6 +7,7 @@ folder named by the payload in the working directory) nor crash on ``{#``.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,64 @@ def test_maps_never_delete_what_we_did_not_write(tmp_path):
     keep.write_text("mine", encoding="utf-8")
     assert run(tmp_path, "maps", str(town), "--workers", "1").returncode == 0
     assert keep.read_text(encoding="utf-8") == "mine"
+
+
+def test_links_planted_in_the_output_folder_stop_every_writer(tmp_path, plain_environment):
+    """A link inside ``out/`` (a folder of ledger lists pointing elsewhere, a cadre's maps
+    folder, a history file) is exit 2 naming it, for every command that writes there;
+    nothing outside the output folder is written or removed."""
+    from tests.security.checks import run_in_process, snapshot
+    from tests.security.faults import PLAN, record_day1
+
+    town = write_folder(tmp_path / "town")
+    assert run_in_process(tmp_path, "plan", str(town), *PLAN).code == 0
+    assert run_in_process(tmp_path, "record", str(town), str(record_day1(town, tmp_path))).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    for name in ("ledger", "maps"):
+        (elsewhere / name).mkdir(parents=True)
+        (elsewhere / name / "day-09.html").write_text("theirs", encoding="utf-8")
+    out = town / "out"
+    (out / "ledger").symlink_to(elsewhere / "ledger")
+    shutil.rmtree(out / "maps" / "C1")
+    (out / "maps" / "C1").symlink_to(elsewhere / "maps")
+    (out / "history").mkdir(exist_ok=True)
+    (out / "history" / "routes-v009.csv").symlink_to(elsewhere / "routes.csv")
+    before = snapshot(elsewhere)
+    commands = (
+        ("maps", "--workers", "1"),
+        ("ledger", "export"),
+        ("spotcheck", "--share", "1"),
+        ("report", "--week", "1"),
+        ("replan", "--workers", "1"),
+        ("export", "--workers", "1"),
+    )
+    for command, *options in commands:
+        result = run_in_process(tmp_path, *command.split(), str(town), *options)
+        assert result.code == 2, (command, result.err[-500:])
+        assert "符号链接" in result.err and "out/ledger" in result.err, command
+        assert "maps/C1" in result.err and "routes-v009.csv" in result.err, command
+        assert "Traceback" not in result.err
+    assert snapshot(elsewhere) == before
+    assert not (elsewhere / "routes.csv").exists()
+
+
+def test_online_maps_pin_every_script_and_stylesheet(tmp_path, plain_environment):
+    """Maps drawn with ``--online`` load Leaflet from a CDN: every external script and
+    stylesheet carries its sha384 integrity (a changed file on the CDN does not run)."""
+    import re
+
+    from tests.security.checks import run_in_process
+    from tests.security.faults import PLAN
+
+    town = write_folder(tmp_path / "town")
+    assert run_in_process(tmp_path, "plan", str(town), *PLAN, "--no-maps").code == 0
+    assert run_in_process(tmp_path, "maps", str(town), "--online", "--workers", "1").code == 0
+    pages = list((town / "out" / "maps").rglob("*.html"))
+    external = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"https?://[^>]*>", html):
+            external += 1
+            assert re.search(r'integrity="sha384-[A-Za-z0-9+/=]{64}"', tag), (page.name, tag)
+            assert 'crossorigin="anonymous"' in tag, (page.name, tag)
+    assert len(pages) >= 2 and external >= 2 * len(pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from optimizer.domain.errors import InputProblem, InvalidInputError
@@ -27,7 +28,25 @@ def check_option_text(option: str, text: str | None, limit: int = 10_000) -> Non
 
 
 def default_out(campaign_dir: Path, out: Path | None) -> Path:
-    return Path(out) if out else Path(campaign_dir) / "out"
+    """The output folder (``CAMPAIGN/out`` unless given), checked to hold no link."""
+    folder = Path(out) if out else Path(campaign_dir) / "out"
+    refuse_links(folder)
+    return folder
+
+
+def refuse_links(folder: Path) -> None:
+    """Exit 2 when the output folder holds a symbolic link: every file is written and removed
+    under it, and a planted link (``ledger -> /elsewhere``) would take writes out of it. The
+    folder itself may be a link: that is where the user chose to put it."""
+    links = []
+    for root, dirs, files in os.walk(folder):  # never follows a link
+        links += [Path(root) / n for n in (*dirs, *files) if (Path(root) / n).is_symlink()]
+    if links:
+        expected = "输出文件夹内只有本程序写的文件与文件夹（删除链接后重试）"
+        raise InvalidInputError(
+            [InputProblem(str(p), None, None, "输出文件夹内有符号链接，已拒绝写入", expected)
+             for p in links[:10]]
+        )  # fmt: skip
 
 
 def campaign_store(campaign_dir: Path) -> Store:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from optimizer.domain.errors import LedgerError
+from optimizer.inputs.limits import CONTROL
 from workers.web import figures
 from workers.web.auth import (
     COORDINATOR_COOKIE,
@@ -72,6 +73,8 @@ async def login(request: Request):
         raise HTTPException(403, "缺少或错误的 CSRF 令牌，请刷新登录页")
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     client = request.client.host if request.client else "?"
+    if len(name) > 100 or CONTROL.search(name):  # no such login; PostgreSQL refuses NUL
+        return _login_page(request, "用户名或密码错误", 401)
 
     def work():
         field = request.app.state.field
@@ -159,6 +162,12 @@ async def ledger_move(request: Request, request_id: int):
     field = request.app.state.field
     to, note = str(form.get("to", "")), str(form.get("note", "")).strip()[:500]
     unit = str(form.get("unit", "")).strip()[:200] or None
+    # The rules of a text cell, as on the command line: PostgreSQL refuses NUL, and ESC would
+    # reach the terminal of whoever lists the ledger.
+    for label, text in (("办理说明", note), ("责任单位", unit or "")):
+        if CONTROL.search(text):
+            message = f"{label}含有控制字符，请删去后重试"
+            return page("message.html", 400, title="未更改", message=message, back="/board#ledger")
 
     def work():
         return field.store.update_request(

@@ -17,6 +17,7 @@ import segno
 
 from optimizer.domain.errors import ZoufangError
 from optimizer.domain.privacy import mask_name
+from optimizer.outputs.files import FORMULA_PREFIXES, csv_cell
 from workers.commands.campaign import default_out, open_campaign
 from workers.web.auth import hash_password, make_token
 from workers.web.pages import TEMPLATES
@@ -42,7 +43,8 @@ def access_folder(campaign_dir: Path) -> Path:
 def _private(path: Path, text: str) -> Path:
     """Write ``text`` readable by its owner only from the first byte (links are secrets)."""
     temporary = path.with_name(path.name + ".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # O_NOFOLLOW: a link planted at the temporary name must not be written through.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
     os.replace(temporary, path)
@@ -53,7 +55,11 @@ def _read_rows(path: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return {r["cadre_id"]: r for r in csv.DictReader(f)}
+        rows = {r["cadre_id"]: r for r in csv.DictReader(f)}
+    for r in rows.values():  # the quote that kept a name inert is not part of it
+        if r["姓名"].startswith("'") and r["姓名"][1:].startswith(FORMULA_PREFIXES):
+            r["姓名"] = r["姓名"][1:]
+    return rows
 
 
 def _write(folder: Path, rows: dict[str, dict], campaign_name: str) -> tuple[Path, Path]:
@@ -62,7 +68,7 @@ def _write(folder: Path, rows: dict[str, dict], campaign_name: str) -> tuple[Pat
     writer = csv.DictWriter(buffer, HEADERS, lineterminator="\r\n")
     writer.writeheader()
     for cadre_id in sorted(rows):
-        writer.writerow({k: rows[cadre_id][k] for k in HEADERS})
+        writer.writerow({k: csv_cell(rows[cadre_id][k]) for k in HEADERS})  # names: inert
     csv_path = _private(folder / CSV_NAME, "\ufeff" + buffer.getvalue())
     cards = [
         {

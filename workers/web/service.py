@@ -21,8 +21,10 @@ from optimizer.domain.ledger import RESOLVED
 from optimizer.domain.model import Outcome, RequestCategory, hhmm
 from optimizer.domain.privacy import display_name, mask_name
 from optimizer.domain.revisits import target_states
+from optimizer.inputs.columns import OUTCOME_COLUMNS
 from optimizer.inputs.outcomes import check_outcome_rows
 from optimizer.inputs.settings import read_settings
+from optimizer.inputs.sheets import cell_problem
 from workers.commands.campaign import followup_last_day
 from workers.store import Store
 from workers.store.field import Attempt, SyncWrite
@@ -32,6 +34,7 @@ from workers.web.config import MAX_REQUEST_CHARS, WebConfig, campaign_day
 ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 CAMPAIGN_TTL_S = 30.0
 FIELDS = ("target_id", "day", "status", "time", "category", "request", "satisfied")
+FIELD_ZH = {c.name: c.aliases[0] for c in OUTCOME_COLUMNS}  # 对象编号, 天, 结果, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +290,10 @@ def _shape(row, cadre_id: str):
     if len(_text(row.get("request"))) > MAX_REQUEST_CHARS:
         return RowResult(attempt_id, "rejected", f"诉求内容超过 {MAX_REQUEST_CHARS} 字")
     values = {name: _text(row.get(name)) for name in FIELDS}
+    for name, value in values.items():  # the text-cell rules of an outcomes file's cells
+        problem = cell_problem(value)
+        if problem:
+            return RowResult(attempt_id, "rejected", f"{FIELD_ZH[name]}：{problem}")
     values["cadre_id"] = cadre_id
     return attempt_id, values, _place(row)
 
