@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 from fastapi.testclient import TestClient
 
 from maps.coords import wgs84_to_gcj02
@@ -11,6 +12,11 @@ from optimizer.domain.ledger import RESOLVED, RETURNED
 from tests.workers.web.conftest import cadre_client, path_of, read_links
 from workers.commands import daily
 from workers.commands.campaign import open_campaign
+
+# Every test on both stores: PostgreSQL writes a sync in one statement of its own (field_pg).
+pytestmark = pytest.mark.parametrize(
+    "town", ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)], indirect=True
+)
 
 
 def row(attempt: str, target: str, status: str = "visited", time: str = "09:00", **extra) -> dict:
