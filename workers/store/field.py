@@ -149,15 +149,19 @@ class FieldRepository:
         for k, sync in enumerate(syncs):
             for a in sync.attempts:
                 first.setdefault(a.attempt_id, (k, a))
+        # One row a phone: its last sync of the burst.
+        phones = [
+            _sync_row(campaign_id, s)
+            for s in {(s.cadre_id, s.device_id): s for s in syncs}.values()
+        ]
         with self.engine.begin() as db:
             if self.dialect == "postgresql":
-                accepted = self._write_pg(db, campaign_id, syncs, first, owner, due, stamp)
+                accepted = self._write_pg(db, campaign_id, syncs, first, owner, phones, due, stamp)
             else:
                 accepted = self._write_rows(db, campaign_id, syncs, first, owner, due, stamp)
+                db.execute(self._sync_statement(), phones)
             kept = [a.outcome for _, a in first.values() if a.attempt_id in accepted]
             self._apply_return_visits(db, campaign_id, [o for o in kept if o.satisfied is not None])
-            notes = {(s.cadre_id, s.device_id): s for s in syncs}  # one row a phone: the last
-            db.execute(self._sync_statement(), [_sync_row(campaign_id, s) for s in notes.values()])
         return [
             {
                 a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate"
@@ -166,13 +170,15 @@ class FieldRepository:
             for sync in syncs
         ]
 
-    def _write_pg(self, db, campaign_id, syncs, first, owner, due, stamp) -> set[str]:
-        """The attempts in one statement (``field_pg``): the attempt ids whose outcome was new."""
+    def _write_pg(self, db, campaign_id, syncs, first, owner, phones, due, stamp) -> set[str]:
+        """The attempts and the phones' contacts in one statement (``field_pg``): the attempt
+        ids whose outcome was new."""
         rows = [
             attempt_json(n, a, syncs[k].cadre_id, syncs[k].device_id, _taker(a.outcome, owner))
             for n, (k, a) in enumerate(first.values())
         ]
-        stored = write_attempts(db, campaign_id, rows, due, stamp)
+        noted = [{k: p[k] for k in ("cadre_id", "device_id", "backlog", "agent")} for p in phones]
+        stored = write_attempts(db, campaign_id, rows, noted, due, stamp)
         return {attempt_id for attempt_id, result in stored.items() if result == "accepted"}
 
     def _write_rows(self, db, campaign_id, syncs, first, owner, due, stamp) -> set[str]:

@@ -3,9 +3,9 @@
 ``FieldRepository.record_syncs`` on PostgreSQL: the attempts travel as one JSON parameter, and
 one statement of data-modifying CTEs stores the new outcomes, the attempts (each marked
 ``accepted`` or ``duplicate`` as it is inserted, no second pass), the 登记 requests of the
-outcomes that carry a category and their first events. The statement's text never changes,
-so PostgreSQL parses and plans it once a connection; one round trip, one JSON parse and no
-per-row Python on the way back but the attempt ids and their results.
+outcomes that carry a category and their first events, and each phone's contact. The
+statement's text never changes, so PostgreSQL parses and plans it once a connection; one
+round trip, and nothing comes back but the attempt ids and their results.
 
 Outcomes go in before attempts so that an attempt's result can be decided by the database
 while it is inserted: an outcome is new only for an attempt id not stored before, and of
@@ -69,6 +69,13 @@ WITH x AS (
 ), e AS (
   INSERT INTO request_events (request_id, from_state, to_state, actor, note, at)
   SELECT id, NULL, :registered, cadre_id, '走访记录登记', :stamp FROM r
+), d AS (
+  INSERT INTO device_syncs (campaign_id, cadre_id, device_id, last_sync_at, backlog, agent)
+  SELECT :campaign_id, cadre_id, device_id, :stamp, backlog, agent
+  FROM json_to_recordset(CAST(:phones AS json))
+       AS p(cadre_id text, device_id text, backlog integer, agent text)
+  ON CONFLICT (campaign_id, cadre_id, device_id) DO UPDATE
+  SET last_sync_at = excluded.last_sync_at, backlog = excluded.backlog, agent = excluded.agent
 )
 SELECT attempt_id, result FROM a
 """
@@ -105,15 +112,15 @@ def attempt_json(n: int, a, cadre_id: str, device_id: str, taker: str) -> dict:
 
 
 def write_attempts(
-    db, campaign_id: int, rows: list[dict], due: dt.date, stamp: dt.datetime
+    db, campaign_id: int, rows: list[dict], phones: list[dict], due: dt.date, stamp: dt.datetime
 ) -> dict[str, str]:
-    """Store ``rows`` (``attempt_json``, attempt ids unique) in one statement: the attempt ids
-    this transaction stored → ``accepted`` or ``duplicate``. An attempt id stored before is
-    not among them (its resend is a duplicate)."""
-    if not rows:
-        return {}
+    """Store ``rows`` (``attempt_json``, attempt ids unique) and note ``phones`` (``cadre_id,
+    device_id, backlog, agent``, one each) in one statement: the attempt ids this transaction
+    stored → ``accepted`` or ``duplicate``. An attempt id stored before is not among them
+    (its resend is a duplicate)."""
     params = {
         "rows": json.dumps(rows, ensure_ascii=False),
+        "phones": json.dumps(phones, ensure_ascii=False),
         "campaign_id": campaign_id,
         "stamp": stamp,
         "due": dt.datetime.combine(due, dt.time()),
