@@ -162,12 +162,15 @@ class FieldRepository:
                 db.execute(self._sync_statement(), phones)
             kept = [a.outcome for _, a in first.values() if a.attempt_id in accepted]
             self._apply_return_visits(db, campaign_id, [o for o in kept if o.satisfied is not None])
+        # An attempt id sent in two syncs of the burst is accepted in the first only.
         return [
             {
-                a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate"
+                a.attempt_id: "accepted"
+                if a.attempt_id in accepted and first[a.attempt_id][0] == k
+                else "duplicate"
                 for a in sync.attempts
             }
-            for sync in syncs
+            for k, sync in enumerate(syncs)
         ]
 
     def _write_pg(self, db, campaign_id, syncs, first, owner, phones, due, stamp) -> set[str]:
