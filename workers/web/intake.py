@@ -25,19 +25,20 @@ log = logging.getLogger("zoufang.web.intake")
 #: hold the GIL, the database does not). Measured on 2 cores shared with other work, 300
 #: phones × 20 outcomes at once on PostgreSQL, paired runs: p95 0.85 / 0.54 / 0.43 s with
 #: 3 writers of 100 against 1.30 / 0.81 / 0.49 s with one writer of 400 — the same
-#: processor time; 2 writers or 4 of 75 did no better than 3.
+#: processor time; 2 writers or 4 of 75 did no better than 3. SQLite takes one writer at a
+#: time anyway: one thread writes there.
 MAX_BATCH = 100
 WRITERS = 3
 WAIT_S = 60.0  # a sync not stored by then is answered 503 (the phone keeps it and resends)
 
 
 class Intake:
-    """The writer of a field service; ``submit`` from the event loop, awaited."""
+    """The writers of a field service; ``submit`` from the event loop, awaited."""
 
     def __init__(self, field: FieldService):
         self.field = field
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        for n in range(WRITERS):
+        for n in range(WRITERS if field.store.dialect == "postgresql" else 1):
             name = f"zoufang-intake-{n}"
             threading.Thread(target=self._run, daemon=True, name=name).start()
 
