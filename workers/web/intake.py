@@ -65,7 +65,9 @@ class Intake:
         started = time.perf_counter()
         try:
             answers = self.field.record_many([sync for sync, _ in batch])
-            log.debug("%d syncs stored in %.3f s", len(batch), time.perf_counter() - started)
+            rows = sum(len(sync.rows) for sync, _ in batch)
+            elapsed = time.perf_counter() - started
+            log.info("%d syncs (%d rows) stored in %.3f s", len(batch), rows, elapsed)
         except Exception:
             if len(batch) == 1:
                 log.exception("a sync could not be stored")
