@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -16,6 +17,10 @@ LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")
 #: files and folders and travel in links, so nothing else is accepted.
 ID_PATTERN = re.compile(r"[^\W_][\w.\-]{0,63}")
 ID_EXPECTED = "字母、数字、汉字及 _ . -，以字母、数字或汉字开头，最长 64 个字符"
+#: The parsers of an outcome's cells see a few hundred distinct texts in thousands of rows
+#: (times, days, statuses, categories): their results (immutable) are kept, not recomputed.
+#: A text that fails raises again each time (exceptions are not kept).
+_kept = functools.lru_cache(maxsize=4096)
 
 TYPE_ALIASES: dict[str, TargetType] = {
     **{t.value: t for t in TargetType},
@@ -107,6 +112,7 @@ def parse_float(text: str) -> float:
     return value
 
 
+@_kept
 def parse_int(
     text: str, *, minimum: int | None = None, maximum: int | None = None, what: str = "整数"
 ) -> int:
@@ -125,6 +131,7 @@ def parse_int(
     return value
 
 
+@_kept
 def parse_bool(text: str) -> bool:
     folded = fold(text)
     if folded in TRUE_WORDS:
@@ -134,6 +141,7 @@ def parse_bool(text: str) -> bool:
     raise CellError(f"「{text}」无法识别为是/否", "1/0、是/否")
 
 
+@_kept
 def parse_time(text: str) -> int:
     """``HH:MM`` → minutes after midnight."""
     folded = fold(text)
@@ -197,6 +205,7 @@ def parse_days(text: str, days: int) -> tuple[int, ...]:
     return tuple(sorted(set(result)))
 
 
+@_kept
 def parse_status(text: str) -> OutcomeStatus:
     status = STATUS_ALIASES.get(fold(text).replace(" ", ""))
     if status is None:
@@ -207,6 +216,7 @@ def parse_status(text: str) -> OutcomeStatus:
     return status
 
 
+@_kept
 def parse_category(text: str) -> RequestCategory:
     """``R-S`` numbers, or the Chinese names of class and subject in either order."""
     folded = fold(text)

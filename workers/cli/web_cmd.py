@@ -13,16 +13,25 @@ import typer
 from workers.cli.app import app, err, out
 from workers.cli.options import CampaignArg
 
+SYNC_PATH = "/api/me/outcomes"  # workers.web.sync_endpoint.PATH, without importing the app
+
 
 class RedactLinks(logging.Filter):
-    """Access logs never show a link's token (``/c/…``)."""
+    """Access logs never show a link's token (``/c/…``), and leave out the syncs that were
+    answered 200: when 300 phones post at once their 300 lines are written from the event
+    loop while the phones wait (paired runs, p95 0.34–0.56 s without them, 0.46–0.66 s
+    with). The writers log each group they stored (``zoufang.web.intake``), the board shows
+    each phone's last sync, and a sync refused or failed is still logged here."""
 
     TOKEN = re.compile(r"/c/[^\s\"?]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
+            args = record.args
+            if len(args) == 5 and args[1:3] == ("POST", SYNC_PATH) and args[4] == 200:
+                return False
             record.args = tuple(
-                self.TOKEN.sub("/c/***", a) if isinstance(a, str) else a for a in record.args
+                self.TOKEN.sub("/c/***", a) if isinstance(a, str) else a for a in args
             )
         return True
 

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from optimizer.domain.model import Outcome
 from workers.store import schema as t
 from workers.store.bulk import insert_many, open_requests
+from workers.store.field_pg import attempt_json, write_attempts
 from workers.store.schema import metadata
 
 field_attempts = Table(  # one row per attempt id a phone made; the outcome is in ``outcomes``
@@ -116,6 +117,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def _taker(o: Outcome, owner: dict[str, str]) -> str:
+    """The cadre an outcome is recorded for: a return visit is made by the cadre who took
+    the request, any other visit by the target's own."""
+    return o.cadre_id if o.satisfied is not None else owner[o.target_id]
+
+
 def _time_key(o: Outcome) -> int:
     return -1 if o.time_min is None else o.time_min
 
@@ -142,40 +149,65 @@ class FieldRepository:
         for k, sync in enumerate(syncs):
             for a in sync.attempts:
                 first.setdefault(a.attempt_id, (k, a))
-        fa = field_attempts.c
+        # One row a phone: its last sync of the burst.
+        phones = [
+            _sync_row(campaign_id, s)
+            for s in {(s.cadre_id, s.device_id): s for s in syncs}.values()
+        ]
         with self.engine.begin() as db:
-            owned: set[str] = set()
-            if first:
-                rows = [_attempt_row(campaign_id, syncs[k], a, stamp) for k, a in first.values()]
-                # The attempt ids this transaction owns; a concurrent resend waits for us and
-                # then inserts nothing.
-                owned = {
-                    r[0]
-                    for r in insert_many(
-                        db, self.dialect, field_attempts, rows, ATTEMPT_KEY, ("attempt_id",)
-                    )
-                }
-            fresh = [(syncs[k], a) for k, a in first.values() if a.attempt_id in owned]
-            accepted, new_outcomes = self._insert_outcomes(db, campaign_id, fresh, owner, stamp)
-            duplicates = [a.attempt_id for _, a in fresh if a.attempt_id not in accepted]
-            if duplicates:
-                db.execute(
-                    field_attempts.update()
-                    .where((fa.campaign_id == campaign_id) & fa.attempt_id.in_(duplicates))
-                    .values(result="duplicate")
-                )
-            kept = [a.outcome for _, a in fresh if a.attempt_id in accepted]
-            open_requests(db, self.dialect, t, campaign_id, new_outcomes, due, stamp)
+            if self.dialect == "postgresql":
+                accepted = self._write_pg(db, campaign_id, syncs, first, owner, phones, due, stamp)
+            else:
+                accepted = self._write_rows(db, campaign_id, syncs, first, owner, due, stamp)
+                db.execute(self._sync_statement(), phones)
+            kept = [a.outcome for _, a in first.values() if a.attempt_id in accepted]
             self._apply_return_visits(db, campaign_id, [o for o in kept if o.satisfied is not None])
-            notes = {(s.cadre_id, s.device_id): s for s in syncs}  # one row a phone: the last
-            db.execute(self._sync_statement(), [_sync_row(campaign_id, s) for s in notes.values()])
+        # An attempt id sent in two syncs of the burst is accepted in the first only.
         return [
             {
-                a.attempt_id: "accepted" if a.attempt_id in accepted else "duplicate"
+                a.attempt_id: "accepted"
+                if a.attempt_id in accepted and first[a.attempt_id][0] == k
+                else "duplicate"
                 for a in sync.attempts
             }
-            for sync in syncs
+            for k, sync in enumerate(syncs)
         ]
+
+    def _write_pg(self, db, campaign_id, syncs, first, owner, phones, due, stamp) -> set[str]:
+        """The attempts and the phones' contacts in one statement (``field_pg``): the attempt
+        ids whose outcome was new."""
+        rows = [
+            attempt_json(n, a, syncs[k].cadre_id, syncs[k].device_id, _taker(a.outcome, owner))
+            for n, (k, a) in enumerate(first.values())
+        ]
+        noted = [{k: p[k] for k in ("cadre_id", "device_id", "backlog", "agent")} for p in phones]
+        stored = write_attempts(db, campaign_id, rows, noted, due, stamp)
+        return {attempt_id for attempt_id, result in stored.items() if result == "accepted"}
+
+    def _write_rows(self, db, campaign_id, syncs, first, owner, due, stamp) -> set[str]:
+        """The attempts, their outcomes and requests, table by table: the attempt ids whose
+        outcome was new."""
+        fa = field_attempts.c
+        rows = [_attempt_row(campaign_id, syncs[k], a, stamp) for k, a in first.values()]
+        # The attempt ids this transaction owns; a concurrent resend waits for us and then
+        # inserts nothing.
+        owned = {
+            r[0]
+            for r in insert_many(
+                db, self.dialect, field_attempts, rows, ATTEMPT_KEY, ("attempt_id",)
+            )
+        }
+        fresh = [(syncs[k], a) for k, a in first.values() if a.attempt_id in owned]
+        accepted, new_outcomes = self._insert_outcomes(db, campaign_id, fresh, owner, stamp)
+        duplicates = [a.attempt_id for _, a in fresh if a.attempt_id not in accepted]
+        if duplicates:
+            db.execute(
+                field_attempts.update()
+                .where((fa.campaign_id == campaign_id) & fa.attempt_id.in_(duplicates))
+                .values(result="duplicate")
+            )
+        open_requests(db, self.dialect, t, campaign_id, new_outcomes, due, stamp)
+        return accepted
 
     def _insert_outcomes(self, db, campaign_id, fresh, owner, stamp) -> tuple[set[str], list]:
         """Insert the outcomes not stored before: the attempt ids whose outcome was new, and
@@ -195,8 +227,7 @@ class FieldRepository:
                     "day": o.day,
                     "status": o.status.value,
                     "time_key": key[3],
-                    # a return visit is made by the cadre who took the request
-                    "cadre_id": o.cadre_id if o.satisfied is not None else owner[o.target_id],
+                    "cadre_id": _taker(o, owner),
                     "category": str(o.category) if o.category else None,
                     "request": o.request or None,
                     "satisfied": o.satisfied,

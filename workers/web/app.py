@@ -20,6 +20,7 @@ from workers.web.config import WebConfig
 from workers.web.intake import Intake
 from workers.web.pages import STATIC, page, static_version
 from workers.web.service import FieldService
+from workers.web.sync_endpoint import PATH, SyncEndpoint
 
 log = logging.getLogger("zoufang.web")
 
@@ -33,18 +34,23 @@ def _leaflet() -> tuple[Path | None, str]:
     return None, cdn_url("leaflet", "")
 
 
-class PagesGZip:
-    """GZip for pages and files; the answers to syncs go as they are: small JSON, and
-    compressing 300 of them at once costs the server more than it saves the phones."""
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+]
 
-    def __init__(self, app):
-        self.plain = app
-        self.gzip = GZipMiddleware(app, minimum_size=800, compresslevel=6)
+
+class FieldApp(FastAPI):
+    """The application; a phone's sync (``POST /api/me/outcomes``) goes straight to its
+    plain ASGI endpoint, before FastAPI's middleware and router (``sync_endpoint``)."""
+
+    sync: SyncEndpoint
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["path"] == "/api/me/outcomes":
-            return await self.plain(scope, receive, send)
-        return await self.gzip(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
+            return await self.sync(scope, receive, send)
+        return await super().__call__(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -52,11 +58,7 @@ class SecurityHeaders:
 
     def __init__(self, app, csp: str):
         self.app = app
-        self.headers = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"x-frame-options", b"SAMEORIGIN"),
-        ]
+        self.headers = SECURITY_HEADERS
         self.csp = csp.encode()
 
     async def __call__(self, scope, receive, send):
@@ -75,7 +77,7 @@ class SecurityHeaders:
         return await self.app(scope, receive, start)
 
 
-def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
+def create_app(config: WebConfig, store: Store | None = None) -> FieldApp:
     """The field app of ``config.campaign_dir`` (its store from ``ZOUFANG_DB`` or the
     campaign folder, as the command line does)."""
 
@@ -96,19 +98,21 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
         if runner is not None:
             runner.shutdown(wait=False)
 
-    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FieldApp(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.field = field
     app.state.static_version = static_version()
     app.state.leaflet_url = leaflet_url
     app.state.replan = schedule.ReplanRunner(field)
     app.state.intake = Intake(field)
-    app.add_middleware(PagesGZip)
+    # The answers to syncs go uncompressed (they never pass here): small JSON, and
+    # compressing 300 of them at once costs the server more than it saves the phones.
+    app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
+    app.sync = SyncEndpoint(app, [*SECURITY_HEADERS, (b"content-security-policy", csp.encode())])
     app.add_middleware(SecurityHeaders, csp=csp)
     app.mount("/m/static", StaticFiles(directory=STATIC), name="static")
     if leaflet_dir:
         app.mount("/vendor/leaflet", StaticFiles(directory=leaflet_dir), name="leaflet")
     app.include_router(cadre.router)
-    app.add_route("/api/me/outcomes", cadre.outcomes_api, methods=["POST"])
     app.include_router(board.router)
 
     @app.exception_handler(HTTPException)

@@ -3,22 +3,19 @@
 ``GET /api/me/route?day=N`` — the day's stops as told; ``POST /api/me/outcomes`` — a JSON list
 of rows ``{attempt_id, target_id, day, status, time, category, request}`` (``satisfied`` for a
 return visit; ``lat``/``lon``/``accuracy`` when the phone offered a location) → one result per
-row: ``accepted``, ``duplicate`` or ``rejected`` with the reason.
+row: ``accepted``, ``duplicate`` or ``rejected`` with the reason (served in front of the
+router, by ``workers.web.sync_endpoint``).
 """
 
 from __future__ import annotations
-
-import json
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from optimizer.domain.codes import RESPONSIBILITY_ZH, SUBJECT_ZH
-from optimizer.domain.errors import ZoufangError
 from workers.web.auth import CADRE_COOKIE, cadre_of, cookie_options, read_token, unauthorized
-from workers.web.config import CADRE_SESSION, MAX_ROWS, default_day
+from workers.web.config import CADRE_SESSION, default_day
 from workers.web.pages import STATIC, page
-from workers.web.service import Sync
 
 router = APIRouter()
 NO_STORE = {"cache-control": "private, no-store"}
@@ -108,63 +105,3 @@ def version_api(request: Request, day: int | None = None):
         },
         headers=NO_STORE,
     )
-
-
-async def outcomes_api(request: Request):
-    """Store a phone's outcomes. A JSON body is required (a cross-site form cannot send
-    one), the rows are a list; headers ``X-Zoufang-Device`` and ``X-Zoufang-Backlog`` say
-    which phone and how many outcomes it still holds (for the board).
-
-    A plain Starlette route (``workers.web.app`` adds it): the hottest path of the server
-    skips FastAPI's parameter machinery, which it does not use."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise HTTPException(415, "需要 application/json")
-    body = await request.body()
-    if len(body) > 2_000_000:
-        raise HTTPException(413, "一次同步的数据过大")
-    try:
-        rows = json.loads(body)
-    except ValueError:
-        raise HTTPException(400, "不是有效的 JSON") from None
-    if not isinstance(rows, list):
-        raise HTTPException(400, "应为结果行的列表")
-    if len(rows) > MAX_ROWS:
-        raise HTTPException(400, f"一次最多同步 {MAX_ROWS} 条")
-    try:
-        backlog = int(request.headers.get("x-zoufang-backlog", len(rows)))
-    except ValueError:
-        backlog = len(rows)
-    secret, session_id = _credential(request)
-    sync = Sync(
-        secret=secret,
-        session_id=session_id,
-        device_id=request.headers.get("x-zoufang-device", "")[:64] or "api",
-        rows=rows,
-        backlog=backlog,
-        agent=request.headers.get("user-agent", ""),
-    )
-    try:
-        results = await request.app.state.intake.submit(sync)
-    except ZoufangError as e:
-        raise HTTPException(400, str(e)) from None
-    except RuntimeError as e:
-        raise HTTPException(503, str(e)) from None
-    if results is None:
-        raise unauthorized()
-    return JSONResponse([r.as_json() for r in results], headers=NO_STORE)
-
-
-def _credential(request: Request) -> tuple[str | None, str | None]:
-    """(link secret, session id) as sent; a token that fails its signature is 401 here,
-    without asking the store."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        field = request.app.state.field
-        secret = read_token(field.key, field.campaign_id, header[7:].strip())
-        if secret is None:
-            raise unauthorized()
-        return secret, None
-    session_id = request.cookies.get(CADRE_COOKIE)
-    if not session_id or len(session_id) > 100:
-        raise unauthorized()
-    return None, session_id

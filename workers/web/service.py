@@ -33,6 +33,7 @@ from workers.web.config import MAX_REQUEST_CHARS, WebConfig, campaign_day
 
 ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 CAMPAIGN_TTL_S = 30.0
+NO_PLACE = (None, None, None)
 FIELDS = ("target_id", "day", "status", "time", "category", "request", "satisfied")
 FIELD_ZH = {c.name: c.aliases[0] for c in OUTCOME_COLUMNS}  # 对象编号, 天, 结果, …
 
@@ -273,6 +274,8 @@ class FieldService:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # nearly every cell: first, and without a call
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -287,15 +290,16 @@ def _shape(row, cadre_id: str):
     attempt_id = row.get("attempt_id")
     if not isinstance(attempt_id, str) or not ATTEMPT_ID.fullmatch(attempt_id):
         return RowResult(str(attempt_id)[:64], "rejected", "attempt_id 应为 8–64 位字母、数字或 -")
-    if len(_text(row.get("request"))) > MAX_REQUEST_CHARS:
-        return RowResult(attempt_id, "rejected", f"诉求内容超过 {MAX_REQUEST_CHARS} 字")
     values = {name: _text(row.get(name)) for name in FIELDS}
+    if len(values["request"]) > MAX_REQUEST_CHARS:
+        return RowResult(attempt_id, "rejected", f"诉求内容超过 {MAX_REQUEST_CHARS} 字")
     for name, value in values.items():  # the text-cell rules of an outcomes file's cells
         problem = cell_problem(value)
         if problem:
             return RowResult(attempt_id, "rejected", f"{FIELD_ZH[name]}：{problem}")
     values["cadre_id"] = cadre_id
-    return attempt_id, values, _place(row)
+    # Most rows come without a location: no exception raised and caught for each of them.
+    return attempt_id, values, _place(row) if "lat" in row else NO_PLACE
 
 
 def _place(row: dict) -> tuple[float | None, float | None, float | None]:

@@ -29,9 +29,17 @@ def read_links(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def town(tmp_path, monkeypatch) -> Path:
-    """The tiny town planned (no maps), every cadre's link issued, coordinator 王主任."""
-    monkeypatch.delenv("ZOUFANG_DB", raising=False)
+def town(request, tmp_path, monkeypatch) -> Path:
+    """The tiny town planned (no maps), every cadre's link issued, coordinator 王主任; on
+    SQLite, or on PostgreSQL where a test module parametrizes ``town`` with "postgresql"."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        from tests.workers.conftest import fresh_database
+
+        url = request.getfixturevalue("pg_url")
+        fresh_database(url)
+        monkeypatch.setenv("ZOUFANG_DB", url)
+    else:
+        monkeypatch.delenv("ZOUFANG_DB", raising=False)
     folder = write_folder(tmp_path / "town", toml=town_toml())
     plan.plan_campaign(folder, time_limit_s=0.05, workers=1, maps=False)
     links.issue_links(folder, "http://testserver")

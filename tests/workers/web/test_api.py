@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 from fastapi.testclient import TestClient
 
 from maps.coords import wgs84_to_gcj02
@@ -11,6 +12,11 @@ from optimizer.domain.ledger import RESOLVED, RETURNED
 from tests.workers.web.conftest import cadre_client, path_of, read_links
 from workers.commands import daily
 from workers.commands.campaign import open_campaign
+
+# Every test on both stores: PostgreSQL writes a sync in one statement of its own (field_pg).
+pytestmark = pytest.mark.parametrize(
+    "town", ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)], indirect=True
+)
 
 
 def row(attempt: str, target: str, status: str = "visited", time: str = "09:00", **extra) -> dict:
@@ -145,3 +151,20 @@ def test_json_body_required(app, town):
         ).status_code
         == 400
     )
+
+
+def test_attempt_sent_twice_in_one_burst_is_accepted_once(app, town):
+    """Two syncs of one group commit carrying the same attempt id (a phone resending while
+    its first post is still waiting): the first is accepted, the second a duplicate."""
+    from workers.web.auth import read_token
+    from workers.web.service import Sync
+
+    field = app.state.field
+    token = path_of(read_links(town)["C2"]).removeprefix("/c/")
+    secret = read_token(field.key, field.campaign_id, token)
+    target = cadre_client(app, town, "C2").get("/api/me/route?day=1").json()["stops"][0]
+    rows = [row("attempt-e001", target["target_id"])]
+    first, second = field.record_many([Sync(secret, None, "phone", rows)] * 2)
+    assert [r.result for r in first] == ["accepted"]
+    assert [r.result for r in second] == ["duplicate"]
+    assert daily.status(town)["by_cadre"]["C2"]["done"] == 1

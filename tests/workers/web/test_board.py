@@ -95,3 +95,18 @@ def test_access_log_never_shows_a_link_token():
     )  # fmt: skip
     assert RedactLinks().filter(record)
     assert "WzEsImFiYyJd" not in record.getMessage() and "/c/***" in record.getMessage()
+
+
+def test_access_log_leaves_out_stored_syncs_only():
+    """A sync answered 200 is not an access-log line (its group is logged by the writers); a
+    refused one is, and so is every other request."""
+
+    def line(method: str, path: str, status: int) -> logging.LogRecord:
+        return logging.LogRecord(
+            "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+            ("1.2.3.4:5", method, path, "1.1", status), None,
+        )  # fmt: skip
+
+    assert not RedactLinks().filter(line("POST", "/api/me/outcomes", 200))
+    assert RedactLinks().filter(line("POST", "/api/me/outcomes", 401))
+    assert RedactLinks().filter(line("GET", "/api/me/route", 200))

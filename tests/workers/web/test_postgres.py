@@ -60,6 +60,9 @@ def test_concurrent_resends_store_each_outcome_once(tmp_path, monkeypatch, pg_ur
         ).scalar_one()
     assert stored == len(stops)
     assert daily.status(town)["by_cadre"]["C1"]["not_home"] == len(stops)
+    # The phone's contact is noted once (written in the same statement as the attempts).
+    (phone,) = field.store.devices(field.campaign_id)
+    assert (phone["cadre_id"], phone["device_id"], phone["backlog"]) == ("C1", "api", len(stops))
     field.store.engine.dispose()
 
 
