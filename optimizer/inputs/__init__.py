@@ -1,7 +1,37 @@
 """Campaign folders in: ``campaign.toml`` and the target, cadre and outcome tables, validated
-with every problem collected (file, row as Excel shows it, column)."""
+with every problem collected (file, row as Excel shows it, column).
 
-from optimizer.inputs.campaign import read_campaign
-from optimizer.inputs.outcomes import read_outcome_rows, read_outcomes
+Names are loaded on first use, so reading ``campaign.toml`` or an outcomes file does not
+import what checks a whole campaign's geography (SciPy)."""
 
-__all__ = ["read_campaign", "read_outcome_rows", "read_outcomes"]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_API = {
+    "read_campaign": "optimizer.inputs.campaign",
+    "read_outcome_rows": "optimizer.inputs.outcomes",
+    "read_outcomes": "optimizer.inputs.outcomes",
+}
+
+__all__ = [
+    "read_campaign",
+    "read_outcome_rows",
+    "read_outcomes",
+]
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'optimizer.inputs' has no attribute {name!r}")
+    return getattr(importlib.import_module(_API[name]), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from optimizer.inputs.campaign import read_campaign
+    from optimizer.inputs.outcomes import read_outcome_rows, read_outcomes

@@ -1,13 +1,22 @@
-"""Outcomes → remaining problems → new routes: the one orchestration of planning."""
+"""Outcomes → remaining problems → new routes: the one orchestration of planning.
 
-from optimizer.replan.run import plan_routes, replan
-from optimizer.replan.steps import (
-    CadreDay,
-    cadre_days,
-    first_problems,
-    pending_targets,
-    remaining_problem,
-)
+Names are loaded on first use, so a worker that only needs ``steps`` does not import the
+whole orchestration (and its solvers) to start."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_API = {
+    "plan_routes": "optimizer.replan.run",
+    "replan": "optimizer.replan.run",
+    "CadreDay": "optimizer.replan.steps",
+    "cadre_days": "optimizer.replan.steps",
+    "first_problems": "optimizer.replan.steps",
+    "pending_targets": "optimizer.replan.steps",
+    "remaining_problem": "optimizer.replan.steps",
+}
 
 __all__ = [
     "CadreDay",
@@ -18,3 +27,24 @@ __all__ = [
     "remaining_problem",
     "replan",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'optimizer.replan' has no attribute {name!r}")
+    return getattr(importlib.import_module(_API[name]), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from optimizer.replan.run import plan_routes, replan
+    from optimizer.replan.steps import (
+        CadreDay,
+        cadre_days,
+        first_problems,
+        pending_targets,
+        remaining_problem,
+    )
