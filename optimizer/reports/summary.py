@@ -7,8 +7,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from optimizer.assign.diagnosis import remedy_text, shortfall_text
 from optimizer.assign.figures import assignment_figures
+from optimizer.assign.remedies import remedy_text, shortfall_text
 from optimizer.domain.model import Assignment, Campaign, Plan
 from optimizer.reports.slack import SlackReport, slack_report
 from optimizer.reports.status import CampaignProgress

@@ -70,7 +70,7 @@ def plan(
             reassign=reassign,
         )
     if not result.feasible:
-        from optimizer.assign.diagnosis import shortfall_text
+        from optimizer.assign.remedies import shortfall_text
 
         err.print(t("无法在期限内完成走访", "no plan meets the rules"), style="bold red")
         for s in result.assignment.shortfalls:
