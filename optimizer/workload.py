@@ -12,7 +12,6 @@ them (DESIGN §5). The retry slack (``[policy].retry_slack``) is a goal the plan
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from optimizer.domain.model import Cadre, Settings, Target
 from optimizer.travel import great_circle_m, project_m
@@ -29,6 +28,8 @@ def town_origin(targets: tuple[Target, ...] | list[Target]) -> tuple[float, floa
 
 def travel_share_minutes(targets, settings: Settings) -> np.ndarray:
     """Per target: estimated travel minutes its visit adds to a tour."""
+    from scipy.spatial import cKDTree  # SciPy costs 0.35 s at start: only this needs it
+
     if not targets:
         return np.zeros(0)
     lat0, lon0 = town_origin(targets)

@@ -15,7 +15,6 @@ import math
 import statistics
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from optimizer.domain.defaults import MAX_NEIGHBOUR_KM, MAX_TOWN_RADIUS_KM
 from optimizer.domain.errors import InputProblem
@@ -74,6 +73,8 @@ def isolation_problems(targets: list[Target], target_rows: dict[str, Row]) -> li
     if len(inside) < 2:
         return []
     xy = project_m([t.lat for t in inside], [t.lon for t in inside], *centre)
+    from scipy.spatial import cKDTree  # SciPy costs 0.35 s at start: only this needs it
+
     distance, _ = cKDTree(xy).query(xy, k=2)
     nearest_km = distance[:, 1] / 1000
     problems = []
