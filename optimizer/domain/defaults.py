@@ -3,6 +3,8 @@ is silent, and the solver budgets chosen with the benchmarks (benchmarks/README.
 
 from __future__ import annotations
 
+import os
+
 from optimizer.domain.codes import TargetType
 
 #: Campaign days when ``days`` is missing from nothing (``days`` is required; used to read
@@ -72,3 +74,10 @@ FOLLOWUP_TIME_LIMIT_S = 0.1
 #: ordinary night drops a retry or two for a few cadres at most).
 GUARD_MIN_CADRES = 3
 GUARD_CADRE_SHARE = 0.2
+
+
+def default_workers() -> int:
+    """Solver processes when none are asked for: the cores this process may run on."""
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )

@@ -6,10 +6,10 @@ function a Dramatiq actor calls. An OR-Tools solve holds the GIL, so processes, 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from optimizer.domain.defaults import default_workers
 from optimizer.domain.model import CadrePlan
 from optimizer.route.collapse import node_count
 from optimizer.route.ortools_model import DEFAULT_SEARCH, SearchSettings
@@ -43,12 +43,6 @@ def solve_cadre(
         return solve_routes(p, time_limit_s=limit, seed=seed, search=search, start=first)
 
     return solve_with_fallback(problem, solve)
-
-
-def default_workers() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
 
 
 def solve_all(

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from maps import fetch_assets, get_tiles, render_day_map, render_overview, to_html
 from maps.tiles import Tiles
+from optimizer.domain.defaults import default_workers
 from optimizer.domain.model import MapOptions
 from optimizer.domain.revisits import planned_times, target_states
 from optimizer.inputs.settings import read_settings
 from optimizer.outputs.files import file_slug, inside, write_text
-from optimizer.route.parallel import default_workers
 from optimizer.travel import GreatCircleTravel, travel_model
 from workers.store import Store
 from workers.tasks.config import current

@@ -19,7 +19,6 @@ from optimizer.replan.guard import guard_findings
 from optimizer.replan.steps import cadre_days, pending_targets, remaining_problem
 from optimizer.reports.status import campaign_progress
 from optimizer.reports.summary import FIGURE_KEYS, plan_summary
-from optimizer.route.parallel import solve_cadre
 from optimizer.travel import travel_model
 from workers.errors import CampaignLockedError
 from workers.store import Store
@@ -78,6 +77,9 @@ def solve_one(
     store: Store, campaign_id: int, cadre_id: str, version: int, time_limit_s: float
 ) -> bool:
     """Solve one cadre's remaining days for ``version``; False if it was already done."""
+    # OR-Tools (0.2 s to import) only where cadres are solved: not in the command that begins.
+    from optimizer.route.parallel import solve_cadre
+
     job = store.cadre_job(campaign_id, version, cadre_id)
     if job is None:
         return False
