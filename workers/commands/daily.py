@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from optimizer.domain.defaults import default_workers
 from optimizer.domain.errors import InputProblem, InvalidInputError, ZoufangError
 from optimizer.domain.pairing import check_override
 from optimizer.domain.privacy import mask_name
@@ -18,7 +19,6 @@ from optimizer.reports.status import (
     progress_tables,
     silent_cadres,
 )
-from optimizer.route.parallel import default_workers
 from workers.commands.campaign import (
     check_option_text,
     default_out,
@@ -36,9 +36,7 @@ from workers.errors import RecordConflict, ReplanHeld
 from workers.store import Store
 from workers.store.records import HELD
 from workers.tasks import steps
-from workers.tasks.broker import make_broker
 from workers.tasks.config import current
-from workers.tasks.dispatch import any_worker, run_on_broker, wait_for_a_worker
 from workers.tasks.lease import campaign_lock
 
 
@@ -352,6 +350,10 @@ def status(campaign_dir: Path) -> dict:
 def _on_broker(store, job, progress) -> float:
     """The night's messages through Redis (the broker is built here, at the edge), once a
     worker is there to answer: none within ``worker_wait_s`` ends the re-plan at once."""
+    # Dramatiq and Redis (0.25 s to import) only with a broker: not in the local path.
+    from workers.tasks.broker import make_broker
+    from workers.tasks.dispatch import any_worker, run_on_broker, wait_for_a_worker
+
     config = current()
     broker = make_broker(config)
     try:
