@@ -6,8 +6,9 @@ import folium: every command starts faster, and one refused input is refused in 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from optimizer.domain.lazy import load
 
 _API = {
     "fetch_assets": "maps.assets",
@@ -22,9 +23,7 @@ __all__ = ["STATUS", "fetch_assets", "get_tiles", "render_day_map", "render_over
 
 
 def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'maps' has no attribute {name!r}")
-    return getattr(importlib.import_module(_API[name]), name)
+    return load(__name__, _API, name)
 
 
 if TYPE_CHECKING:

@@ -5,8 +5,9 @@ Names are loaded on first use, so importing one light module of the package (``f
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from optimizer.domain.lazy import load
 
 _API = {
     "assign_areas": "optimizer.assign.solve",
@@ -18,9 +19,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'optimizer.assign' has no attribute {name!r}")
-    return getattr(importlib.import_module(_API[name]), name)
+    return load(__name__, _API, name)
 
 
 def __dir__() -> list[str]:

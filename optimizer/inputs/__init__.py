@@ -6,8 +6,9 @@ import what checks a whole campaign's geography (SciPy)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from optimizer.domain.lazy import load
 
 _API = {
     "read_campaign": "optimizer.inputs.campaign",
@@ -23,9 +24,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'optimizer.inputs' has no attribute {name!r}")
-    return getattr(importlib.import_module(_API[name]), name)
+    return load(__name__, _API, name)
 
 
 def __dir__() -> list[str]:

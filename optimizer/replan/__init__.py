@@ -5,8 +5,9 @@ whole orchestration (and its solvers) to start."""
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from optimizer.domain.lazy import load
 
 _API = {
     "plan_routes": "optimizer.replan.run",
@@ -30,9 +31,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'optimizer.replan' has no attribute {name!r}")
-    return getattr(importlib.import_module(_API[name]), name)
+    return load(__name__, _API, name)
 
 
 def __dir__() -> list[str]:

@@ -5,8 +5,9 @@ not import OR-Tools."""
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from optimizer.domain.lazy import load
 
 _API = {
     "solve_all": "optimizer.route.parallel",
@@ -26,9 +27,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'optimizer.route' has no attribute {name!r}")
-    return getattr(importlib.import_module(_API[name]), name)
+    return load(__name__, _API, name)
 
 
 def __dir__() -> list[str]:
