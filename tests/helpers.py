@@ -10,6 +10,15 @@ import pytest
 
 REQUIRE_SERVICES = os.environ.get("ZOUFANG_REQUIRE_SERVICES") == "1"
 
+#: Debian's Chromium, which every browser test drives (no browser download), and its flags.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+)
+
 TOML = textwrap.dedent(
     """\
     name = "测试镇大走访"

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from maps import fetch_assets
-from tests.helpers import service_or_skip
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, service_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +22,7 @@ def browser():
     with sync_playwright() as p:
         launched = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         yield launched
         launched.close()

@@ -217,7 +217,6 @@ def test_a_second_run_of_export_writes_the_same_files(flow, tmp_path):
 BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
 )
-CHROMIUM = "/usr/bin/chromium"
 OPEN_EVERYTHING = """() => {
   let opened = 0;
   for (const value of Object.values(window)) {
@@ -234,7 +233,7 @@ OPEN_EVERYTHING = """() => {
 
 @pytest.fixture(scope="module")
 def chromium():
-    from tests.helpers import service_or_skip
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, service_or_skip
 
     if not Path(CHROMIUM).exists():
         service_or_skip("chromium", "Debian's chromium is not installed (apt-get install chromium)")
@@ -243,9 +242,8 @@ def chromium():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--no-first-run"],
-        )  # fmt: skip
+            args=list(CHROMIUM_ARGS),
+        )
         yield browser
         browser.close()
 

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from optimizer.domain.ledger import IN_PROGRESS, REGISTERED, RESOLVED
 from optimizer.inputs.limits import CONTROL
-from tests.helpers import service_or_skip
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, service_or_skip
 from tests.security import corpus
 from tests.security.checks import FORMULA_PREFIXES, csv_cells
 from tests.workers.web.conftest import (
@@ -35,7 +35,6 @@ from workers.commands.campaign import open_campaign
 from workers.web import create_app, links
 from workers.web.config import WebConfig, china_now
 
-CHROMIUM = "/usr/bin/chromium"
 # What a payload looks like when it was not escaped for its context (HTML, attribute, script).
 RAW = ("<script>alert(", "<img src=x", '" onmouseover="alert', "';alert('js')")
 
@@ -237,7 +236,7 @@ def test_no_dialog_fires_on_the_cadre_page_or_the_board(served, tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                args=list(CHROMIUM_ARGS),
             )
             context = browser.new_context(viewport={"width": 390, "height": 844})
             context.route(  # tiles and CDNs: nothing leaves the machine

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from maps import fetch_assets
 from optimizer.sample import generate_sample, write_sample
-from tests.helpers import service_or_skip
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, service_or_skip
 from tests.workers.web.conftest import PASSWORD
 from workers.commands import plan
 from workers.commands.campaign import open_campaign
@@ -34,7 +34,6 @@ from workers.web.config import CHINA, WebConfig, china_now
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 BLANK_TILE = base64.b64decode(
@@ -99,12 +98,7 @@ def browser():
     try:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
+            args=list(CHROMIUM_ARGS),
         )
         yield launched
         launched.close()
