@@ -37,11 +37,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--util", type=float, default=0.0, help="override the kind's")
     parser.add_argument("--absent", type=float, default=0.05, help="absent cadre-days")
+    parser.add_argument(
+        "--list-only",
+        action="store_true",
+        help="cadres do the day's list only, a miss taking its whole visit (no work ahead)",
+    )
+    parser.add_argument("--why", action="store_true", help="each lost target's attempts")
     args = parser.parse_args()
     spec = ZOO_KINDS[args.kind]
     if args.util:
         spec = dataclasses.replace(spec, utilization=args.util)
-    field = Field(not_home=0.2, evening_factor=0.25, absent=args.absent)
+    field = Field(
+        not_home=0.2, evening_factor=0.25, absent=args.absent, work_ahead=not args.list_only
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_sample(Path(tmp) / args.kind, generate_zoo_town(spec, args.seed))
         campaign = read_campaign(folder)
@@ -65,6 +73,8 @@ def main() -> None:
             finally:
                 store.release_lock(campaign_id, job.owner)
         report(campaign, store.outcomes(campaign_id), owners, absent, plan.assignment)
+        if args.why:
+            history(campaign, store, campaign_id, owners)
 
 
 def report(campaign, outcomes, owners, absent, assignment) -> None:
@@ -94,6 +104,31 @@ def report(campaign, outcomes, owners, absent, assignment) -> None:
     for cadre_id, count in lost.most_common():
         days = sorted(d for c, d in absent if c == cadre_id)
         print(f"{cadre_id:7s} {count:5d}  {load[cadre_id]:.2f}  {days or '—'}")
+
+
+def _hhmm(minute: int | None) -> str:
+    return "--:--" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def history(campaign, store, campaign_id, owners) -> None:
+    """Each target not covered: type, window, attempts, and the last days the plans gave it."""
+    states = target_states(campaign, store.outcomes(campaign_id))
+    targets = campaign.target_index()
+    version, _ = store.current_version(campaign_id)
+    planned: dict[str, list[str]] = {}
+    for v in range(1, version + 1):
+        for route in store.plan(campaign_id, v).routes:
+            for stop in route.stops:
+                when = f"v{v}:d{route.day}@{_hhmm(stop.arrive_min)}"
+                planned.setdefault(stop.target_id, []).append(when)
+    for target_id, state in sorted(states.items()):
+        if state.final is not None:
+            continue
+        t = targets[target_id]
+        tried = "; ".join(f"d{o.day} {_hhmm(o.time_min)} {o.status.value}" for o in state.history)
+        plans = " ".join(planned.get(target_id, [])[-4:])
+        print(f"{target_id} {owners[target_id]} {t.type.value} {t.window or '-'}: ", end="")
+        print(f"{tried or 'never'} | {plans}")
 
 
 if __name__ == "__main__":

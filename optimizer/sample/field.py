@@ -5,6 +5,11 @@ Per planned stop: the cadre may be absent that day (no rows at all), the residen
 why misses are retried then), refused, moved, or wrong data; visits bring a request (诉求)
 now and then. Draws depend only on (seed, day, cadre, target), so two plans that send a cadre
 to the same door on the same day see the same answer.
+
+With ``work_ahead`` the day is walked minute by minute (``optimizer.sample.workday``): a miss
+costs ``door_minutes`` at the door, and a cadre with time left goes on with their own next
+planned stops. Without it (the default) the cadre does the day's list only, each stop at its
+planned time, and a miss takes its whole planned visit — the stricter model.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.domain.codes import OutcomeStatus
-from optimizer.domain.model import Campaign, Outcome, Plan, RequestCategory
+from optimizer.domain.model import Campaign, DayRoute, Outcome, Plan, RequestCategory
+from optimizer.sample.workday import candidates, walk_day
+from optimizer.travel import minutes_of, travel_model
 
 REQUEST_TEXTS = {
     1: ("门前路灯不亮", "村内道路坑洼需修补", "垃圾清运不及时", "排水沟堵塞"),
@@ -37,6 +44,8 @@ class Field:
     moved: float = 0.002
     invalid: float = 0.002
     requests: float = 0.12
+    work_ahead: bool = False  # go on with one's own next stops when the day's list is done
+    door_minutes: int = 3  # a miss on site: knock, wait, leave the 联系卡 (work_ahead only)
 
 
 def _draw(seed: int, *parts: object) -> np.random.Generator:
@@ -63,27 +72,75 @@ def simulate_day(
 ) -> list[Outcome]:
     """Outcomes of one day's visits along ``plan`` (no rows for an absent cadre's day)."""
     evening = campaign.settings.window("evening")
+    later: dict[str, list[DayRoute]] = {}
+    if field.work_ahead:
+        for r in plan.routes:
+            if r.day > day and r.stops:
+                later.setdefault(r.cadre_id, []).append(r)
+    walker = _Walker(campaign) if field.work_ahead else None
     outcomes = []
     for route in sorted(
         (r for r in plan.routes if r.day == day and r.stops), key=lambda r: r.cadre_id
     ):
         if _draw(seed, "absent", day, route.cadre_id).random() < field.absent:
             continue
-        for stop in route.stops:
-            rng = _draw(seed, day, route.cadre_id, stop.target_id)
-            at_night = evening is not None and evening.contains(stop.arrive_min)
-            status = _status(
-                rng, field.not_home * (field.evening_factor if at_night else 1.0), field
-            )
-            category, text = None, ""
-            if status is OutcomeStatus.VISITED and rng.random() < field.requests:
-                responsibility = int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1]))
-                subject = int(rng.integers(1, 8))
-                category = RequestCategory(responsibility, subject)
-                text = str(rng.choice(REQUEST_TEXTS[subject]))
-            outcomes.append(
-                Outcome(
-                    stop.target_id, day, status, stop.arrive_min, route.cadre_id, category, text
-                )
-            )
+        doors = (
+            walker.doors(route, later.get(route.cadre_id, []), field, seed)
+            if walker
+            else [(s.target_id, s.arrive_min) for s in route.stops]
+        )
+        for target_id, minute in doors:
+            outcomes.append(_outcome(route, day, target_id, minute, field, seed, evening))
     return outcomes
+
+
+def _p_miss(field: Field, evening, minute: int) -> float:
+    at_night = evening is not None and evening.contains(minute)
+    return field.not_home * (field.evening_factor if at_night else 1.0)
+
+
+def _outcome(route, day, target_id, minute, field, seed, evening) -> Outcome:
+    rng = _draw(seed, day, route.cadre_id, target_id)
+    status = _status(rng, _p_miss(field, evening, minute), field)
+    category, text = None, ""
+    if status is OutcomeStatus.VISITED and rng.random() < field.requests:
+        responsibility = int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1]))
+        subject = int(rng.integers(1, 8))
+        category = RequestCategory(responsibility, subject)
+        text = str(rng.choice(REQUEST_TEXTS[subject]))
+    return Outcome(target_id, day, status, minute, route.cadre_id, category, text)
+
+
+class _Walker:
+    """Walks cadres' days minute by minute over the campaign's travel model."""
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        self.targets = campaign.target_index()
+        self.cadres = campaign.cadre_index()
+        self.model = travel_model(campaign.settings.travel, campaign.folder or None)
+        self.evening = campaign.settings.window("evening")
+
+    def doors(self, route: DayRoute, later: list[DayRoute], field: Field, seed: int):
+        """(target, minute) of each door of the day, planned stops and work ahead."""
+        cadre = self.cadres[route.cadre_id]
+        ahead = candidates(cadre, later, self.targets, self.evening)
+        ids = [s.target_id for s in route.stops] + [c.target.id for c in ahead]
+        index = {t: i + 1 for i, t in enumerate(ids)}
+        lats = [cadre.base_lat] + [self.targets[t].lat for t in ids]
+        lons = [cadre.base_lon] + [self.targets[t].lon for t in ids]
+        table = minutes_of(self.model.matrix(lats, lons).seconds)
+
+        def minutes(a: str | None, b: str | None) -> int:
+            return int(table[index.get(a, 0) if a else 0, index.get(b, 0) if b else 0])
+
+        def at_home(target_id: str, minute: int) -> bool:
+            rng = _draw(seed, route.day, route.cadre_id, target_id)
+            return _status(rng, _p_miss(field, self.evening, minute), field) is not (
+                OutcomeStatus.NOT_HOME
+            )
+
+        attempts = walk_day(
+            route, cadre, self.targets, ahead, minutes, at_home, field.door_minutes, self.evening
+        )
+        return [(a.target_id, a.start_min) for a in attempts]

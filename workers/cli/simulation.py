@@ -27,6 +27,16 @@ def simulate(
             help=t("人员缺勤（整天无记录）概率", "absent-day share"),
         ),
     ] = 0.05,
+    work_ahead: Annotated[
+        bool,
+        typer.Option(
+            "--work-ahead",
+            help=t(
+                "未遇只占 3 分钟，当天走完仍有时间的人员接着走访自己后一天的对象",
+                "a miss takes 3 minutes; cadres with time left go on with their next stops",
+            ),
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option(help=t("随机种子", "random seed"))] = 1,
     workers: WorkersOpt = None,
 ) -> None:
@@ -39,7 +49,7 @@ def simulate(
     with bar:
         result = simulate_campaign(
             campaign,
-            Field(not_home=not_home, absent=absent),
+            Field(not_home=not_home, absent=absent, work_ahead=work_ahead),
             seed,
             workers=workers or 2,
             replan_time_limit_s=current().replan_time_limit_s,
@@ -47,8 +57,12 @@ def simulate(
         )
     table = Table(
         title=t(
-            f"覆盖率（未遇 {not_home:.0%}，缺勤 {absent:.0%}，种子 {seed}）",
-            f"coverage (not home {not_home:.0%}, absent {absent:.0%}, seed {seed})",
+            f"覆盖率（未遇 {not_home:.0%}，缺勤 {absent:.0%}，种子 {seed}"
+            + ("，提前走访" if work_ahead else "")
+            + "）",
+            f"coverage (not home {not_home:.0%}, absent {absent:.0%}, seed {seed}"
+            + (", work ahead" if work_ahead else "")
+            + ")",
         )
     )
     for zh, en in (

@@ -6,6 +6,7 @@ re-planned, and reports coverage by day for both, and pairing changes (must be z
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ def simulate_campaign(
         campaign_id = store.find_campaign(campaign)
         owners = store.owners(campaign_id)
         static = plan_result.plan
+        list_only = dataclasses.replace(field, work_ahead=False)
         static_outcomes: list[Outcome] = []
         days = []
         for day in range(1, campaign.settings.days + 1):
@@ -84,7 +86,9 @@ def simulate_campaign(
             store.record_outcomes(
                 campaign_id, today, owners, f"sim-{day}", campaign.settings.ledger_due, night=day
             )
-            static_outcomes += simulate_day(campaign, static, day, field, seed)
+            # The static plan is followed as printed: its later days are never cleaned of what
+            # was visited ahead, so its cadres do each day's list only.
+            static_outcomes += simulate_day(campaign, static, day, list_only, seed)
             job = steps.begin(store, campaign_id, day, owner=uuid.uuid4().hex)
             try:
                 steps.run_local(store, job, replan_time_limit_s, workers)

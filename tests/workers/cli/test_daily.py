@@ -144,3 +144,13 @@ def test_override_moves_one_target_with_an_audit_trail(planned):
     assert run("replan", str(planned), "--no-maps").returncode == 0
     moved = [r for r in routes(planned) if r["target_id"] == target]
     assert not moved or moved[0]["cadre_id"] == same_village
+
+
+def test_simulate_with_work_ahead_keeps_the_pairing(planned):
+    """``zoufang simulate --work-ahead``: the whole window on a scratch store, 0 pairing
+    changes, the campaign's own store untouched."""
+    before = routes(planned)
+    result = run("simulate", str(planned), "--work-ahead", "--seed", "2", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "提前走访" in result.stdout and "分片改动 0 次" in result.stdout
+    assert routes(planned) == before

@@ -339,3 +339,61 @@ def test_day_map_draws_every_stop(browser, server):
     shot(page, "cadre-map.png")
     assert errors == []
     context.close()
+
+
+def test_work_ahead_when_the_day_is_done(browser, server):
+    """Every stop of day 1 recorded: the page offers day 2, whose page says that what is
+    recorded there counts as today; the outcome is stored on day 1 and the night's re-plan
+    takes the target out of day 2."""
+    import uuid
+
+    from workers.tasks import steps
+
+    app, folder, _ = server
+    field = app.state.field
+    busiest, _ = busiest_cadre(app)
+    later = field.store.version_for_day(field.campaign_id, 2)
+    tomorrow = {
+        r.cadre_id: [s.target_id for s in r.stops]
+        for r in field.store.plan(field.campaign_id, later).routes
+        if r.day == 2 and r.stops
+    }
+    cadre_id, today = min(
+        (
+            (r.cadre_id, [s.target_id for s in r.stops])
+            for r in field.store.plan(field.campaign_id, 1).routes
+            if r.day == 1 and r.stops and r.cadre_id != busiest and r.cadre_id in tomorrow
+        ),
+        key=lambda x: len(x[1]),
+    )
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.goto(link_of(folder, cadre_id))
+    page.wait_for_selector("li.stop")
+    assert page.locator("#ahead").is_hidden()
+    for target in today:
+        record(page, target, "visited")
+    expect(page.locator("#ahead")).to_be_visible()
+    expect(page.locator("#outbox-count")).to_have_text("0")
+    shot(page, "cadre-work-ahead.png")
+    page.locator("#ahead a").click()
+    page.wait_for_selector("li.stop")
+    expect(page.locator("#ahead-note")).to_contain_text("结果记为今天的走访")
+    early = tomorrow[cadre_id][0]
+    record(page, early, "visited")
+    expect(page.locator("#outbox-count")).to_have_text("0")
+    days = {o.day for o in field.store.outcomes(field.campaign_id, [early])}
+    assert days == {1}
+    job = steps.begin(field.store, field.campaign_id, 1, owner=uuid.uuid4().hex)
+    try:
+        steps.run_local(field.store, job, 0.05, 1)
+    finally:
+        field.store.release_lock(field.campaign_id, job.owner)
+    planned = {
+        s.target_id
+        for r in field.store.plan(field.campaign_id, job.version).routes
+        if r.cadre_id == cadre_id
+        for s in r.stops
+    }
+    assert early not in planned and planned  # gone from the later days, the rest still there
+    context.close()

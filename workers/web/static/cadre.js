@@ -42,6 +42,17 @@
     if (kept[t].final) mark(t, kept[t].label + " ✓", "final");
   });
 
+  // Every stop of the day has an outcome: offer the next day's stops (work ahead, DESIGN §4).
+  function offerAhead() {
+    var box = $("ahead"), cards = document.querySelectorAll("#stops > li");
+    if (!box || !cards.length) return;
+    for (var i = 0; i < cards.length; i++) {
+      var c = cards[i].classList;
+      if (!c.contains("done") && !c.contains("pending") && !c.contains("final")) return;
+    }
+    box.hidden = false;
+  }
+
   function refresh() {
     return Outbox.all().then(function (rows) {
       unsent = rows.length;
@@ -50,6 +61,7 @@
         mark(r.target_id, r.label + " · 待同步", "pending");
         if (FINAL[r.status] && r.satisfied === undefined) mark(r.target_id, r.label + " · 待同步", "final");
       });
+      offerAhead();
       return rows;
     });
   }
