@@ -379,6 +379,7 @@ def test_work_ahead_when_the_day_is_done(browser, server):
     page.locator("#ahead a").click()
     page.wait_for_selector("li.stop")
     expect(page.locator("#ahead-note")).to_contain_text("结果记为今天的走访")
+    shot(page, "cadre-work-ahead-next-day.png")
     early = tomorrow[cadre_id][0]
     record(page, early, "visited")
     expect(page.locator("#outbox-count")).to_have_text("0")
