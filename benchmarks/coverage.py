@@ -129,6 +129,20 @@ def history(campaign, store, campaign_id, owners) -> None:
         plans = " ".join(planned.get(target_id, [])[-4:])
         print(f"{target_id} {owners[target_id]} {t.type.value} {t.window or '-'}: ", end="")
         print(f"{tried or 'never'} | {plans}")
+    cadres = campaign.cadre_index()
+    lost = sorted({owners[t] for t, st in states.items() if st.final is None})
+    for cadre_id in lost:
+        cadre = cadres[cadre_id]
+        days = []
+        for v in range(1, version + 1):
+            plan = store.plan(campaign_id, v)
+            for route in plan.routes:
+                if route.cadre_id == cadre_id and route.day == plan.after_day + 1 and route.stops:
+                    used = route.end_min - route.start_min
+                    days.append(
+                        f"d{route.day} {len(route.stops)} stops {used}/{cadre.minutes_per_day}"
+                    )
+        print(f"{cadre_id} {cadre.window}: {'; '.join(days)}")
 
 
 if __name__ == "__main__":
