@@ -3,7 +3,7 @@
 For each kind of ``optimizer.sample.zoo.ZOO_KINDS``: the town is written as a campaign folder,
 ``zoufang plan`` runs on it in a subprocess (2 worker processes, maps off), and the table
 gives its exit code, the targets left unscheduled, the share routed, travel ÷ PyVRP (the
-median over cadres; PyVRP is given each cadre's same stops, full days and rules, 1 s a cadre)
+median over cadres; PyVRP is given each cadre's same stops, full days and rules, 1 processor second a cadre)
 and the closed-loop coverage at the deadline (``workers.commands.simulation``: 20 % of
 daytime households not home per attempt, a quarter of that in the evening, 5 % absent
 cadre-days; a miss takes 3 minutes at the door and a cadre with time left goes on with their own
