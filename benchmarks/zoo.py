@@ -3,14 +3,15 @@
 For each kind of ``optimizer.sample.zoo.ZOO_KINDS``: the town is written as a campaign folder,
 ``zoufang plan`` runs on it in a subprocess (2 worker processes, maps off), and the table
 gives its exit code, the targets left unscheduled, the share routed, travel ÷ PyVRP (the
-median over cadres; PyVRP is given each cadre's same stops, full days and rules, 1 processor second a cadre)
-and the closed-loop coverage at the deadline (``workers.commands.simulation``: 20 % of
-daytime households not home per attempt, a quarter of that in the evening, 5 % absent
-cadre-days; a miss takes 3 minutes at the door and a cadre with time left goes on with their own
-next planned stops, ``Field.work_ahead``) with its pairing changes — again with no absent
-cadre-day, which separates what the plans lose from what the days a cadre is away cost
-(一访到底: no one makes those up), and again in the stricter model where a cadre does the day's
-list only and a miss takes its whole planned visit (``list only``).
+median over cadres; PyVRP is given each cadre's same stops, full days and rules, 1 processor
+second a cadre) and the closed-loop coverage at the deadline
+(``workers.commands.simulation``: 20 % of daytime households not home per attempt, a quarter
+of that in the evening, 5 % absent cadre-days; a miss takes 3 minutes at the door and a
+cadre with time left goes on with their own next planned stops, ``Field.work_ahead``) with
+its pairing changes — again with no absent cadre-day, which separates what the plans lose
+from what the days a cadre is away cost (一访到底: no one makes those up), and again in the
+stricter model where a cadre does the day's list only and a miss takes its whole planned
+visit (``list only``).
 ``load max`` is summary.json's ``workload_ratio_max``, the busiest cadre's estimated workload ÷
 minutes. The worst figures across the matrix close the table, with the travel ratio pooled
 over every cadre compared.
