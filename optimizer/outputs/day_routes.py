@@ -17,7 +17,8 @@ from pathlib import Path
 
 from optimizer.domain.model import Campaign, DayRoute, Plan, hhmm
 from optimizer.domain.privacy import display_address, display_name, mask_free_text
-from optimizer.outputs.files import header_text, sheet_name, workbook, write_cell
+from optimizer.outputs.fast_sheet import FastSheet
+from optimizer.outputs.files import header_text, sheet_name, workbook
 from optimizer.outputs.xlsx import BODY_FONT, Formats, display_width
 
 FILENAME = "日路线.xlsx"
@@ -134,7 +135,7 @@ def _fill(book, campaign: Campaign, plan: Plan, returns) -> None:
     used: set[str] = set()
     for cadre_id, routes in by_cadre.items():
         cadre = cadres[cadre_id]
-        sheet = book.add_worksheet(sheet_name(f"{cadre.id} {cadre.name}", used))
+        sheet = book.add_worksheet(sheet_name(f"{cadre.id} {cadre.name}", used), FastSheet)
         for j, width in enumerate(layout.widths):
             sheet.set_column(j, j, width)
         breaks, row = [], 0
@@ -167,12 +168,11 @@ def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: in
         + (f"    计划第 {plan.version} 版" if layout is DAY_LAYOUT else "")
     )
     sheet.merge_range(top + 1, 0, top + 1, last, who, f.line)
-    for j, head in enumerate(layout.headers):
-        sheet.write_string(top + 2, j, head, f.header)
+    sheet.put_row(top + 2, layout.headers, (f.header,) * len(layout.headers))
     sheet.set_row(top + 2, 30)
+    cells = f.cells(len(layout.headers))
     for i, values in enumerate(rows, start=top + 3):
-        for j, value in enumerate(values):
-            write_cell(sheet, i, j, value, f.centre if j in (0, 1, 6) else f.text)
+        sheet.put_row(i, values, cells)
         sheet.set_row(i, _height(values, layout.widths))
     foot = top + 3 + len(rows)
     sheet.merge_range(foot, 0, foot, last, layout.hint, f.note)
@@ -197,6 +197,10 @@ class _Formats(Formats):
     def __init__(self, book):
         super().__init__(book)
         self.line = book.add_format({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter"})
+
+    def cells(self, columns: int) -> tuple:
+        """Each column's format in a stop's row: 序号, 计划到达 and 重点 centred."""
+        return tuple(self.centre if j in (0, 1, 6) else self.text for j in range(columns))
 
 
 MM_PER_CHAR = 2.75  # a column width unit as LibreOffice prints it (measured on its PDFs)
