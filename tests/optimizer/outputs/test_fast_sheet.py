@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 import xlsxwriter
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.worksheet import Worksheet
 
 from optimizer.assign.solve import assign_areas
@@ -28,6 +29,9 @@ class PlainSheet(Worksheet):
     def put_row(self, row, values, formats):
         for col, value in enumerate(values):
             write_cell(self, row, col, value, formats[col])
+
+    def merge_row(self, row, first_col, last_col, text, fmt):
+        self.merge_range(row, first_col, row, last_col, text, fmt)
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -57,12 +61,17 @@ def _odd_book(sheet_class, *, unformatted: bool) -> bytes:
             formats[-1] = None
         sheet.put_row(2 * i + 1, values, formats)
         sheet.set_row(2 * i + 1, 30)
+    sheet.merge_row(9, 0, 5, "=标题 & <总>", a)
+    sheet.merge_row(10, 2, 4, "", b)
+    sheet.merge_row(11, 0, 11, "长" * 20_000, a)
+    sheet.merge_row(12, 3, 3, "one cell", a)  # refused with a warning, as merge_range does
     sheet.put_row(1_048_576, ["out of the sheet"], [a])  # ignored, as xlsxwriter does
     sheet.put_row(7, [], [])
     book.close()
     return buffer.getvalue()
 
 
+@pytest.mark.filterwarnings("ignore:Can't merge single cell")
 @pytest.mark.parametrize("unformatted", [False, True])
 def test_odd_cells_are_written_as_xlsxwriter_writes_them(unformatted):
     """Numbers, texts that look like formulas, blanks, bools, NaN, over-long and astral texts,
@@ -73,6 +82,20 @@ def test_odd_cells_are_written_as_xlsxwriter_writes_them(unformatted):
     assert cells["F2"].value == "=1+1" and cells["F2"].data_type == "s"  # shown, not computed
     assert cells["A2"].value == 1 and cells["C4"].value == "是"
     assert len(cells["H4"].value) == XLSX_CELL_CHARS and cells["H4"].value.endswith("…")
+    assert cells["A10"].value == "=标题 & <总>" and "A10:F10" in cells.merged_cells
+
+
+@pytest.mark.parametrize("sheet_class", [FastSheet, PlainSheet])
+def test_an_overlapping_merge_is_refused(sheet_class):
+    """A merge over merged cells raises as xlsxwriter's merge_range does, and changes nothing."""
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True, "strings_to_formulas": False})
+    fmt = book.add_format({"border": 1})
+    sheet = book.add_worksheet("表", sheet_class)
+    sheet.merge_row(0, 0, 3, "标题", fmt)
+    with pytest.raises(OverlappingRange):
+        sheet.merge_row(0, 2, 5, "又一个", fmt)
+    assert sheet.merge == [[0, 0, 0, 3]] and (0, 4) not in sheet.merged_cells
+    book.close()
 
 
 def _book_bytes(monkeypatch, tmp_path, sheet_class, name, campaign, plan, returns=None):
