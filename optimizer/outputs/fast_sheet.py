@@ -5,10 +5,12 @@ The day sheets (日路线) of a 15,000-target town are ~240,000 cells. xlsxwrite
 (argument conversion, a dimension check and a type dispatch per cell, then a list of
 attributes per cell when writing the XML) took ~1.9 of the 2.4 processor seconds of that
 workbook. ``FastSheet`` keeps xlsxwriter's cell records and its XML, and only shortens the
-path of the three plain kinds (text, finite number, formatted blank); anything else goes
-through xlsxwriter itself. Measured 2026-12-04 (processor seconds, 15,000 targets, 12,800
-stops): 2.4 s → 1.2 s. The tests hold a workbook written with it against xlsxwriter's own,
-every part byte for byte, so an xlsxwriter release that changes its cell XML fails them.
+path of the plain kinds (text, finite number, formatted blank, a merged row of text);
+anything else goes through xlsxwriter itself. Measured 2026-12-04 with
+``benchmarks/day_sheets.py`` (15,000 stops, processor seconds, median of 5 alternated runs):
+2.43 s → 1.41 s. The tests hold a workbook written with it against ``PlainSheet``
+(xlsxwriter's own calls), every part byte for byte, so an xlsxwriter release that changes
+what it writes, or the records it keeps, fails them.
 """
 
 from __future__ import annotations
@@ -152,6 +154,19 @@ class FastSheet(Worksheet):
                 else:
                     write(f"{head}><v>{cell.number:.16G}</v></c>")
             write("</row>")
+
+
+class PlainSheet(Worksheet):
+    """``put_row`` and ``merge_row`` through xlsxwriter's own calls (``write_cell`` per value,
+    ``merge_range``): what the day sheets were written with before, the reference that the
+    tests and ``benchmarks/day_sheets.py`` hold ``FastSheet`` against."""
+
+    def put_row(self, row: int, values: Sequence[object], formats: Sequence[object]) -> None:
+        for col, value in enumerate(values):
+            write_cell(self, row, col, value, formats[col])
+
+    def merge_row(self, row: int, first_col: int, last_col: int, text: str, fmt) -> None:
+        self.merge_range(row, first_col, row, last_col, text, fmt)
 
 
 _new = tuple.__new__  # a named tuple without its Python-level constructor (half the time)

@@ -11,27 +11,15 @@ import openpyxl
 import pytest
 import xlsxwriter
 from xlsxwriter.exceptions import OverlappingRange
-from xlsxwriter.worksheet import Worksheet
 
 from optimizer.assign.solve import assign_areas
 from optimizer.inputs import read_campaign
 from optimizer.outputs import day_routes
 from optimizer.outputs.day_routes import ReturnItem, write_day_routes
-from optimizer.outputs.fast_sheet import FastSheet
-from optimizer.outputs.files import XLSX_CELL_CHARS, write_cell
+from optimizer.outputs.fast_sheet import FastSheet, PlainSheet
+from optimizer.outputs.files import XLSX_CELL_CHARS
 from optimizer.replan import plan_routes
 from optimizer.sample import generate_sample, write_sample
-
-
-class PlainSheet(Worksheet):
-    """The reference: ``put_row`` as one ``write_cell`` per value, xlsxwriter's own XML."""
-
-    def put_row(self, row, values, formats):
-        for col, value in enumerate(values):
-            write_cell(self, row, col, value, formats[col])
-
-    def merge_row(self, row, first_col, last_col, text, fmt):
-        self.merge_range(row, first_col, row, last_col, text, fmt)
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
