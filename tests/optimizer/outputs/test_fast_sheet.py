@@ -55,6 +55,7 @@ def _odd_book(sheet_class, *, unformatted: bool) -> bytes:
     sheet.merge_row(12, 3, 3, "one cell", a)  # refused with a warning, as merge_range does
     sheet.put_row(1_048_576, ["out of the sheet"], [a])  # ignored, as xlsxwriter does
     sheet.put_row(7, [], [])
+    sheet.set_row(20, 40)  # a row with a height and no cells
     book.close()
     return buffer.getvalue()
 
