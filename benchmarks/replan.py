@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -68,8 +69,10 @@ def reset_to_version_one(db_url: str) -> None:
     engine.dispose()
 
 
-def timed_replan(folder: Path, env: dict, processes: int) -> tuple[float, float, int]:
-    """(end-to-end wall of `zoufang replan`, the workers' share, cadres re-planned)."""
+def timed_replan(folder: Path, env: dict, processes: int) -> tuple[float, float, int, float]:
+    """(end-to-end wall of `zoufang replan`, the workers' share, cadres re-planned, the
+    command's own processor seconds — the workers' not included: a busy machine stretches
+    the wall, much less the processor seconds)."""
     worker = subprocess.Popen(
         [sys.executable, "-m", "workers", "worker", "--processes", str(processes)],
         env=env,
@@ -79,16 +82,22 @@ def timed_replan(folder: Path, env: dict, processes: int) -> tuple[float, float,
     )
     try:
         wait_until_idle(worker.pid)  # workers up, warmed and listening
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _children_cpu_s()
         result = zoufang(["replan", str(folder), "--no-maps"], env)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, _children_cpu_s() - cpu
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
     print("   ", " ".join(result.stdout.split("用时：")[-1].split()))
     workers_s = float(re.search(r"求解 ([\d.]+) 秒", result.stdout).group(1))
     cadres = int(re.search(r"重排 (\d+) 名人员", result.stdout).group(1))
-    return wall, workers_s, cadres
+    return wall, workers_s, cadres, cpu
+
+
+def _children_cpu_s() -> float:
+    """Processor seconds of the waited-for children so far (the workers are waited later)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _group_cpu_ticks(pgid: int) -> int:
@@ -146,7 +155,7 @@ def _night(args, tmp: Path, db_url: str) -> None:
         f"day 1: {len(outcomes)} visits, {missed} not home ({missed / len(outcomes):.0%})"
     )
     broker_env = {**env, "ZOUFANG_BROKER": args.redis}
-    runs: dict[int, list[tuple[float, float, int]]] = {1: [], 2: []}
+    runs: dict[int, list[tuple[float, float, int, float]]] = {1: [], 2: []}
     for _ in range(args.repeat):  # alternating, so a slow spell of the machine hits both
         for processes in (1, 2):
             reset_to_version_one(db_url)
@@ -155,11 +164,13 @@ def _night(args, tmp: Path, db_url: str) -> None:
     for processes, measured in runs.items():
         wall = statistics.median(m[0] for m in measured)
         workers_s = statistics.median(m[1] for m in measured)
+        cpu = statistics.median(m[3] for m in measured)
         cadres = measured[0][2]
         medians[processes] = (wall, workers_s, cadres)
         print(
             f"  {processes} worker process(es), median of {len(measured)}: `zoufang replan` "
-            f"{wall:5.1f} s wall (runs {', '.join(f'{m[0]:.1f}' for m in measured)}); workers "
+            f"{wall:5.1f} s wall (runs {', '.join(f'{m[0]:.1f}' for m in measured)}), "
+            f"{cpu:4.1f} processor s of its own; workers "
             f"{workers_s:5.1f} s for {cadres} cadres = {cadres / workers_s:5.1f} cadres/s"
         )
     (wall1, work1, n1), (wall2, work2, n2) = medians[1], medians[2]

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from optimizer.domain.model import Campaign, DayRoute, Plan, hhmm
 from optimizer.domain.privacy import display_address, display_name, mask_free_text
-from optimizer.outputs.files import header_text, sheet_name, workbook, write_cell
+from optimizer.outputs.fast_sheet import FastSheet
+from optimizer.outputs.files import header_text, sheet_name, workbook
 from optimizer.outputs.xlsx import BODY_FONT, Formats, display_width
 
 FILENAME = "日路线.xlsx"
@@ -134,7 +135,7 @@ def _fill(book, campaign: Campaign, plan: Plan, returns) -> None:
     used: set[str] = set()
     for cadre_id, routes in by_cadre.items():
         cadre = cadres[cadre_id]
-        sheet = book.add_worksheet(sheet_name(f"{cadre.id} {cadre.name}", used))
+        sheet = book.add_worksheet(sheet_name(f"{cadre.id} {cadre.name}", used), FastSheet)
         for j, width in enumerate(layout.widths):
             sheet.set_column(j, j, width)
         breaks, row = [], 0
@@ -158,7 +159,7 @@ def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: in
     last = len(layout.headers) - 1
     date = campaign.settings.date_of(route.day)
     heading = "回访" if layout is RETURN_LAYOUT else f"第{route.day}天"
-    sheet.merge_range(top, 0, top, last, f"{campaign.settings.name} {layout.title}", f.title)
+    sheet.merge_row(top, 0, last, f"{campaign.settings.name} {layout.title}", f.title)
     sheet.set_row(top, 30)
     who = (
         f"走访人员：{cadre.name}（{cadre.id}）{cadre.role}    "
@@ -166,37 +167,39 @@ def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: in
         f"共 {len(rows)} 处，{hhmm(route.start_min)} 出发，约 {hhmm(route.end_min)} 返回"
         + (f"    计划第 {plan.version} 版" if layout is DAY_LAYOUT else "")
     )
-    sheet.merge_range(top + 1, 0, top + 1, last, who, f.line)
-    for j, head in enumerate(layout.headers):
-        sheet.write_string(top + 2, j, head, f.header)
+    sheet.merge_row(top + 1, 0, last, who, f.line)
+    sheet.put_row(top + 2, layout.headers, (f.header,) * len(layout.headers))
     sheet.set_row(top + 2, 30)
+    cells = f.cells(len(layout.headers))
     for i, values in enumerate(rows, start=top + 3):
-        for j, value in enumerate(values):
-            write_cell(sheet, i, j, value, f.centre if j in (0, 1, 6) else f.text)
+        sheet.put_row(i, values, cells)
         sheet.set_row(i, _height(values, layout.widths))
     foot = top + 3 + len(rows)
-    sheet.merge_range(foot, 0, foot, last, layout.hint, f.note)
-    sheet.merge_range(
-        foot + 1, 0, foot + 1, last, "走访人员签字：______________    日期：______", f.line
-    )
+    sheet.merge_row(foot, 0, last, layout.hint, f.note)
+    sheet.merge_row(foot + 1, 0, last, "走访人员签字：______________    日期：______", f.line)
     sheet.set_row(foot + 1, 28)
     return foot + 2
 
 
 def _height(values: list[object], widths: tuple[int, ...]) -> float:
     """Room to write by hand: two lines at least, more where a cell wraps."""
-    wrapped = [
-        -(-display_width(v) // max(1, w - 1))
-        for v, w in zip(values, widths, strict=True)
-        if v != ""
-    ]
-    return max(30.0, 15.0 * max([1, *wrapped]) + 4)
+    lines = 1
+    for v, w in zip(values, widths, strict=True):
+        room = max(1, w - 1)
+        # A text of n characters is at most 2n wide: a short one fits in a line, unmeasured.
+        if v != "" and 2 * len(text := str(v)) > room:
+            lines = max(lines, -(-display_width(text) // room))
+    return max(30.0, 15.0 * lines + 4)
 
 
 class _Formats(Formats):
     def __init__(self, book):
         super().__init__(book)
         self.line = book.add_format({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter"})
+
+    def cells(self, columns: int) -> tuple:
+        """Each column's format in a stop's row: 序号, 计划到达 and 重点 centred."""
+        return tuple(self.centre if j in (0, 1, 6) else self.text for j in range(columns))
 
 
 MM_PER_CHAR = 2.75  # a column width unit as LibreOffice prints it (measured on its PDFs)
