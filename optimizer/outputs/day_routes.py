@@ -22,7 +22,10 @@ from optimizer.outputs.files import header_text, sheet_name, workbook
 from optimizer.outputs.xlsx import BODY_FONT, Formats, display_width
 
 FILENAME = "日路线.xlsx"
-STATUS_HINT = "结果填：已走访 / 未遇 / 拒访 / 已搬离 / 信息有误"
+STATUS_HINT = (
+    "结果填：已走访 / 未遇 / 拒访 / 已搬离 / 信息有误。"
+    "当天走完仍有时间的，可接着走访下一天表中的对象（提前走访），结果旁注明实际走访日期"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,8 @@ def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: in
         sheet.set_row(i, _height(values, layout.widths))
     foot = top + 3 + len(rows)
     sheet.merge_row(foot, 0, last, layout.hint, f.note)
+    # A merged cell does not grow with its text: room for each line the hint wraps to.
+    sheet.set_row(foot, 14 * -(-display_width(layout.hint) // sum(layout.widths)))
     sheet.merge_row(foot + 1, 0, last, "走访人员签字：______________    日期：______", f.line)
     sheet.set_row(foot + 1, 28)
     return foot + 2

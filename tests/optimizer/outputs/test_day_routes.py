@@ -45,6 +45,7 @@ def test_a_sheet_per_cadre_and_a_page_per_day(tmp_path):
                 assert row[2] == stop.target_id
                 assert (row[6] == "重点") == targets[stop.target_id].priority
                 assert row[8] is None and row[9] is None and row[10] is None  # to write in
+            assert "提前走访" in sheet.cell(head + len(day.stops) + 1, 1).value  # work ahead
             assert "签字" in sheet.cell(head + len(day.stops) + 2, 1).value
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
 
