@@ -68,9 +68,15 @@ def settle_heap() -> None:
     A server holds a whole campaign (tens of thousands of targets) for hours; each full
     collection would walk it again, and a burst of syncs triggers many. Measured, 300 phones
     of 20 outcomes on PostgreSQL: 0.69–1.17 s of checking and writing before, 0.36 s after.
-    Called when the campaign held changes (a new snapshot), not per request."""
+    Called when the campaign held changes (a new snapshot), not per request.
+
+    The youngest generation is collected after 10,000 allocations rather than 700: a burst
+    allocates hundreds of thousands of short-lived rows, results and messages, and the
+    collector kept walking them: a tenth of the server's processor time in a profile (perf)
+    of 300 syncs; paired runs, 0.245 s of processor time a burst against 0.29 s."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 class FieldService:
