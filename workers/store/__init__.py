@@ -125,7 +125,7 @@ class Store(
         with self.engine.begin() as db:  # indexes added or dropped since a store was created
             for index in t.ADDED_INDEXES:
                 index.create(db, checkfirst=True)
-            for name in t.DROPPED_INDEXES:
+            for _, name in t.DROPPED_INDEXES:  # one not there: nothing happens
                 db.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
     def analyze(self) -> None:

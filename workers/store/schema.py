@@ -44,9 +44,10 @@ assignment = Table(
 ADDED_INDEXES = (
     Index("ix_assignment_area_of_cadre", assignment.c.campaign_id, assignment.c.cadre_id),
 )
-# Indexes dropped since: ``Store`` drops them from older stores. ix_outcomes_target
-# (campaign_id, target_id) repeated the leading columns of the outcomes' unique key.
-DROPPED_INDEXES = ("ix_outcomes_target",)
+# Indexes dropped since (table, index): ``Store`` drops them from older stores.
+# ix_outcomes_target (campaign_id, target_id) repeated the leading columns of the outcomes'
+# unique key.
+DROPPED_INDEXES = (("outcomes", "ix_outcomes_target"),)
 
 publications = Table(  # the published assignment; one row per (re)assignment, audited
     "publications",
