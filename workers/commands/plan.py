@@ -120,6 +120,11 @@ def plan_campaign(
             list(draft.cadre_plans),
             summary_of,
         )
+        # The assignment and the stops were just written in bulk: the reads that follow (the
+        # field app's owners of a sync's targets, the re-plans) are planned on statistics, not
+        # on guesses for tables PostgreSQL has not analysed yet (autovacuum may be off, or
+        # not yet round).
+        store.analyze()
         plan = replace(draft, version=version)
         summary = json.loads(store.version_info(campaign_id, version).summary)
         try:

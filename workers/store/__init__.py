@@ -122,9 +122,11 @@ class Store(
             private_sqlite_file(self.engine.url.database)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         t.metadata.create_all(self.engine)
-        with self.engine.begin() as db:  # indexes added since a store was first created
+        with self.engine.begin() as db:  # indexes added or dropped since a store was created
             for index in t.ADDED_INDEXES:
                 index.create(db, checkfirst=True)
+            for _, name in t.DROPPED_INDEXES:  # one not there: nothing happens
+                db.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
     def analyze(self) -> None:
         """Refresh the planner's statistics after the day's bulk writes (a fresh table has

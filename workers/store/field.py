@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from optimizer.domain.model import Outcome
 from workers.store import schema as t
 from workers.store.bulk import insert_many, open_requests
-from workers.store.field_pg import attempt_json, write_attempts
+from workers.store.field_pg import attempt_columns, write_attempts
 from workers.store.schema import metadata
 
 field_attempts = Table(  # one row per attempt id a phone made; the outcome is in ``outcomes``
@@ -176,10 +176,14 @@ class FieldRepository:
     def _write_pg(self, db, campaign_id, syncs, first, owner, phones, due, stamp) -> set[str]:
         """The attempts and the phones' contacts in one statement (``field_pg``): the attempt
         ids whose outcome was new."""
-        rows = [
-            attempt_json(n, a, syncs[k].cadre_id, syncs[k].device_id, _taker(a.outcome, owner))
-            for n, (k, a) in enumerate(first.values())
-        ]
+        burst = list(first.values())
+        attempts = [a for _, a in burst]
+        rows = attempt_columns(
+            attempts,
+            [syncs[k].cadre_id for k, _ in burst],
+            [syncs[k].device_id for k, _ in burst],
+            [_taker(a.outcome, owner) for a in attempts],
+        )
         noted = [{k: p[k] for k in ("cadre_id", "device_id", "backlog", "agent")} for p in phones]
         stored = write_attempts(db, campaign_id, rows, noted, due, stamp)
         return {attempt_id for attempt_id, result in stored.items() if result == "accepted"}

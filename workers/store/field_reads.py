@@ -23,10 +23,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from workers.store import schema as t
 from workers.store.schema import metadata
 
+# One JSON object back (target → cadre), not a row per target: 6,000 rows through the
+# driver and SQLAlchemy cost more processor time than the one parse.
 OWNERS_PG = text(
-    "SELECT target_id, cadre_id FROM assignment WHERE campaign_id = :campaign_id "
+    "SELECT json_object_agg(target_id, cadre_id) FROM assignment WHERE campaign_id = :campaign_id "
     "AND target_id IN (SELECT json_array_elements_text(CAST(:ids AS json)))"
 )
+# For a few ids, one look-up each by the primary key: PostgreSQL plans the statement above
+# for the 100 rows it guesses a function returns, which is a hash of the whole assignment
+# (24,000 rows: 3 ms for 20 ids, 0.2 ms this way); from about a thousand ids the hash wins
+# (2,000 ids: 4.8 ms against 5.9 ms). A target not in the assignment comes back NULL.
+OWNERS_FEW_PG = text(
+    "SELECT json_object_agg(i.id, (SELECT a.cadre_id FROM assignment a "
+    "WHERE a.campaign_id = :campaign_id AND a.target_id = i.id)) "
+    "FROM json_array_elements_text(CAST(:ids AS json)) AS i(id)"
+)
+FEW_IDS = 1000
 
 scheduled_runs = Table(  # the nightly re-plan: claimed once per campaign and date
     "scheduled_runs",
@@ -115,8 +127,11 @@ class FieldReadRepository:
             if self.dialect == "postgresql":
                 # One JSON parameter, one statement text; measured on a burst's 6,000 ids:
                 # 10 ms of processor time, against 15-25 ms bound as an array.
-                rows = db.execute(OWNERS_PG, {"campaign_id": campaign_id, "ids": json.dumps(ids)})
-                return dict(rows.all())
+                statement = OWNERS_FEW_PG if len(ids) < FEW_IDS else OWNERS_PG
+                found = db.execute(
+                    statement, {"campaign_id": campaign_id, "ids": json.dumps(ids)}
+                ).scalar()
+                return {t: c for t, c in (found or {}).items() if c is not None}
             for i in range(0, len(ids), 500):
                 found |= dict(
                     db.execute(

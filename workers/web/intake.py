@@ -44,12 +44,16 @@ class Intake:
 
     async def submit(self, sync: Sync) -> list[RowResult] | None:
         """The sync's results, or None when its credential is not valid."""
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self.queue.put((sync, future))
+        # A timer rather than asyncio.wait_for, which wraps each of a burst's 300 waits in
+        # more futures and callbacks on the event loop.
+        timer = loop.call_later(WAIT_S, _give_up, future)
         try:
-            return await asyncio.wait_for(future, WAIT_S)
-        except TimeoutError:
-            raise RuntimeError("服务器繁忙，结果仍保存在手机上，稍后会自动重发") from None
+            return await future
+        finally:
+            timer.cancel()
 
     def _run(self) -> None:
         while True:
@@ -79,6 +83,11 @@ class Intake:
             return
         for (_, future), answer in zip(batch, answers, strict=True):
             _answer(future, answer)
+
+
+def _give_up(future: asyncio.Future) -> None:
+    if not future.done():  # a writer's answer that comes later is dropped (``_answer``)
+        future.set_exception(RuntimeError("服务器繁忙，结果仍保存在手机上，稍后会自动重发"))
 
 
 def _answer(future: asyncio.Future, value=None, error: bool = False) -> None:

@@ -244,6 +244,26 @@ def test_an_older_store_gains_the_tables_of_printed_files(db_url):
     store.engine.dispose()
 
 
+def test_an_older_store_loses_the_redundant_outcome_index(db_url):
+    """ix_outcomes_target repeated the leading columns of the outcomes' unique key: a store
+    that has it loses it when opened."""
+    from sqlalchemy import create_engine, inspect
+
+    from workers.store import schema as t
+
+    engine = create_engine(db_url)
+    t.metadata.create_all(engine)
+    with engine.begin() as db:
+        db.exec_driver_sql("CREATE INDEX ix_outcomes_target ON outcomes (campaign_id, target_id)")
+    assert "ix_outcomes_target" in {i["name"] for i in inspect(engine).get_indexes("outcomes")}
+    engine.dispose()
+    store = Store(db_url)
+    assert "ix_outcomes_target" not in {
+        i["name"] for i in inspect(store.engine).get_indexes("outcomes")
+    }
+    store.engine.dispose()
+
+
 def test_nights_are_kept_per_file_and_give_today(stored):
     """A file's night is stored once; "today" is the latest night, never a return visit's day
     (day 20) or the largest day of any row; the same file again keeps its first night."""

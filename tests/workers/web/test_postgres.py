@@ -99,3 +99,65 @@ def test_nightly_replan_goes_through_the_dramatiq_workers(tmp_path, monkeypatch,
     assert app.state.field.current_version() == 2
     assert app.state.field.store.runs(app.state.field.campaign_id)[0]["state"] == "done"
     app.state.field.store.engine.dispose()
+
+
+def test_a_burst_with_places_and_requests_stores_every_column(tmp_path, monkeypatch, pg_url):
+    """Rows with and without a place, with a request and without, in one sync on PostgreSQL:
+    each attempt keeps its own place, the request is registered once, a target of another
+    cadre is rejected and nothing of it is stored."""
+    fresh_database(pg_url)
+    monkeypatch.setenv("ZOUFANG_DB", pg_url)
+    town = write_folder(tmp_path / "town", toml=town_toml())
+    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
+    links.issue_links(town, "http://testserver")
+    app = create_app(WebConfig(town, schedule=False))
+    token = path_of(read_links(town)["C1"]).removeprefix("/c/")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = TestClient(app)
+    stops = client.get("/api/me/route?day=1", headers=headers).json()["stops"]
+    field = app.state.field
+    owner = field.store.assignment(field.campaign_id).cadre_of()
+    others = [t for t, c in owner.items() if c != "C1"]
+    assert len(stops) >= 2 and others
+    first, second = stops[0]["target_id"], stops[1]["target_id"]
+    rows = [
+        {"attempt_id": "attempt-p001", "target_id": first, "day": 1, "status": "visited",
+         "time": "09:00", "category": "1-1", "request": "路灯不亮",
+         "lat": 35.1, "lon": 117.2, "accuracy": 12},
+        {"attempt_id": "attempt-p002", "target_id": second, "day": 1, "status": "not_home",
+         "time": "09:30"},
+        {"attempt_id": "attempt-p003", "target_id": others[0], "day": 1, "status": "visited",
+         "time": "10:00"},
+    ]  # fmt: skip
+    answer = client.post("/api/me/outcomes", json=rows, headers=headers).json()
+    assert [r["result"] for r in answer] == ["accepted", "accepted", "rejected"]
+    attempts = field.store.attempts(field.campaign_id)
+    places = {a["attempt_id"]: (a["lat"], a["lon"], a["accuracy_m"]) for a in attempts}
+    assert places == {"attempt-p001": (35.1, 117.2, 12.0), "attempt-p002": (None, None, None)}
+    (request,) = field.store.requests(field.campaign_id)
+    assert (request.target_id, request.text, request.cadre_id) == (first, "路灯不亮", "C1")
+    stored = {(o.target_id, o.status.value) for o in field.store.outcomes(field.campaign_id)}
+    assert stored == {(first, "visited"), (second, "not_home")}
+    again = client.post("/api/me/outcomes", json=rows[:2], headers=headers).json()
+    assert [r["result"] for r in again] == ["duplicate", "duplicate"]
+    assert len(field.store.requests(field.campaign_id)) == 1
+    field.store.engine.dispose()
+
+
+def test_owners_of_few_and_many_ids_agree(tmp_path, monkeypatch, pg_url):
+    """The owners of a few targets (looked up one by one) and of many (one hash) are the
+    same on PostgreSQL; ids not in the assignment are left out of both."""
+    from workers.store.field_reads import FEW_IDS
+
+    fresh_database(pg_url)
+    monkeypatch.setenv("ZOUFANG_DB", pg_url)
+    town = write_folder(tmp_path / "town", toml=town_toml())
+    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
+    field = create_app(WebConfig(town, schedule=False)).state.field
+    store, campaign_id = field.store, field.campaign_id
+    owner = store.assignment(campaign_id).cadre_of()
+    unknown = [f"X{i:05d}" for i in range(FEW_IDS)]
+    assert store.owners_of(campaign_id, [*owner, "X-none"]) == owner
+    assert store.owners_of(campaign_id, [*owner, *unknown]) == owner
+    assert store.owners_of(campaign_id, ["X-none"]) == {}
+    store.engine.dispose()
