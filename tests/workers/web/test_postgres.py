@@ -19,18 +19,23 @@ from workers.web.config import WebConfig
 pytestmark = pytest.mark.services
 
 
+def served(tmp_path, cadre_id: str):
+    """A planned tiny town on PostgreSQL (``ZOUFANG_DB`` set by the caller), its app, a
+    client and the Authorization header of ``cadre_id``'s link, beside the town's folder."""
+    town = write_folder(tmp_path / "town", toml=town_toml())
+    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
+    links.issue_links(town, "http://testserver")
+    app = create_app(WebConfig(town, schedule=False))
+    token = path_of(read_links(town)[cadre_id]).removeprefix("/c/")
+    return town, app, TestClient(app), {"Authorization": f"Bearer {token}"}
+
+
 def test_concurrent_resends_store_each_outcome_once(tmp_path, monkeypatch, pg_url):
     """Eight threads send the same rows (same attempt ids) and new ids for the same outcomes:
     one outcome each, all results accepted or duplicate, exactly one accepted per outcome."""
     fresh_database(pg_url)
     monkeypatch.setenv("ZOUFANG_DB", pg_url)
-    town = write_folder(tmp_path / "town", toml=town_toml())
-    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
-    links.issue_links(town, "http://testserver")
-    app = create_app(WebConfig(town, schedule=False))
-    token = path_of(read_links(town)["C1"]).removeprefix("/c/")
-    headers = {"Authorization": f"Bearer {token}"}
-    client = TestClient(app)
+    town, app, client, headers = served(tmp_path, "C1")
     stops = client.get("/api/me/route?day=1", headers=headers).json()["stops"]
     assert stops
 
@@ -77,13 +82,7 @@ def test_nightly_replan_goes_through_the_dramatiq_workers(tmp_path, monkeypatch,
     for key in ("ZOUFANG_DB", "ZOUFANG_BROKER", "PYTHONPATH", "ZOUFANG_HEARTBEAT_MS",
                 "ZOUFANG_MAINTENANCE_CHANCE", "ZOUFANG_STALL_S"):  # fmt: skip
         monkeypatch.setenv(key, env[key])
-    town = write_folder(tmp_path / "town", toml=town_toml())
-    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
-    links.issue_links(town, "http://testserver")
-    app = create_app(WebConfig(town, schedule=False))
-    token = path_of(read_links(town)["C2"]).removeprefix("/c/")
-    headers = {"Authorization": f"Bearer {token}"}
-    client = TestClient(app)
+    _, app, client, headers = served(tmp_path, "C2")
     stop_ = client.get("/api/me/route?day=1", headers=headers).json()["stops"][0]
     row = {"attempt_id": "attempt-w001", "target_id": stop_["target_id"], "day": 1,
            "status": "not_home", "time": stop_["arrive"]}  # fmt: skip
@@ -107,13 +106,7 @@ def test_a_burst_with_places_and_requests_stores_every_column(tmp_path, monkeypa
     cadre is rejected and nothing of it is stored."""
     fresh_database(pg_url)
     monkeypatch.setenv("ZOUFANG_DB", pg_url)
-    town = write_folder(tmp_path / "town", toml=town_toml())
-    plan.plan_campaign(town, time_limit_s=0.05, workers=1, maps=False)
-    links.issue_links(town, "http://testserver")
-    app = create_app(WebConfig(town, schedule=False))
-    token = path_of(read_links(town)["C1"]).removeprefix("/c/")
-    headers = {"Authorization": f"Bearer {token}"}
-    client = TestClient(app)
+    _, app, client, headers = served(tmp_path, "C1")
     stops = client.get("/api/me/route?day=1", headers=headers).json()["stops"]
     field = app.state.field
     owner = field.store.assignment(field.campaign_id).cadre_of()
