@@ -42,30 +42,24 @@ COLUMNS = (
     "request",
     "satisfied",
 )
+#: The columns read as another type than text (``json_array_elements_text`` gives text).
+CASTS = {
+    "day": "integer",
+    "time_key": "integer",
+    "lat": "double precision",
+    "lon": "double precision",
+    "accuracy_m": "double precision",
+    "satisfied": "boolean",
+}
+_SELECT = ", ".join(f"x.{c}::{CASTS[c]} AS {c}" if c in CASTS else f"x.{c}" for c in COLUMNS)
+_ARRAYS = ",\n    ".join(f"json_array_elements_text(CAST(:x_{c} AS json))" for c in COLUMNS)
 SQL = text(
-    """
+    f"""
 WITH x AS (
-  SELECT x.attempt_id, x.cadre_id, x.target_id, x.day::integer AS day, x.status,
-         x.time_key::integer AS time_key, x.lat::double precision AS lat,
-         x.lon::double precision AS lon, x.accuracy_m::double precision AS accuracy_m,
-         x.device_id, x.taker, x.category, x.request, x.satisfied::boolean AS satisfied, x.n
+  SELECT {_SELECT}, x.n
   FROM ROWS FROM (
-    json_array_elements_text(CAST(:x_attempt_id AS json)),
-    json_array_elements_text(CAST(:x_cadre_id AS json)),
-    json_array_elements_text(CAST(:x_target_id AS json)),
-    json_array_elements_text(CAST(:x_day AS json)),
-    json_array_elements_text(CAST(:x_status AS json)),
-    json_array_elements_text(CAST(:x_time_key AS json)),
-    json_array_elements_text(CAST(:x_lat AS json)),
-    json_array_elements_text(CAST(:x_lon AS json)),
-    json_array_elements_text(CAST(:x_accuracy_m AS json)),
-    json_array_elements_text(CAST(:x_device_id AS json)),
-    json_array_elements_text(CAST(:x_taker AS json)),
-    json_array_elements_text(CAST(:x_category AS json)),
-    json_array_elements_text(CAST(:x_request AS json)),
-    json_array_elements_text(CAST(:x_satisfied AS json))
-  ) WITH ORDINALITY AS x(attempt_id, cadre_id, target_id, day, status, time_key, lat, lon,
-                         accuracy_m, device_id, taker, category, request, satisfied, n)
+    {_ARRAYS}
+  ) WITH ORDINALITY AS x({", ".join(COLUMNS)}, n)
 ), fresh AS (
   SELECT DISTINCT ON (x.target_id, x.day, x.status, x.time_key) x.* FROM x
   WHERE NOT EXISTS (
