@@ -84,13 +84,13 @@ def simulate_day(
     ):
         if _draw(seed, "absent", day, route.cadre_id).random() < field.absent:
             continue
-        doors = (
-            walker.doors(route, later.get(route.cadre_id, []), field, seed)
-            if walker
-            else [(s.target_id, s.arrive_min) for s in route.stops]
-        )
-        for target_id, minute in doors:
-            outcomes.append(_outcome(route, day, target_id, minute, field, seed, evening))
+        if walker:
+            outcomes += walker.day(route, later.get(route.cadre_id, []), field, seed)
+        else:
+            outcomes += [
+                _outcome(route, s.target_id, s.arrive_min, field, seed, evening)
+                for s in route.stops
+            ]
     return outcomes
 
 
@@ -99,8 +99,8 @@ def _p_miss(field: Field, evening, minute: int) -> float:
     return field.not_home * (field.evening_factor if at_night else 1.0)
 
 
-def _outcome(route, day, target_id, minute, field, seed, evening) -> Outcome:
-    rng = _draw(seed, day, route.cadre_id, target_id)
+def _outcome(route: DayRoute, target_id, minute, field, seed, evening) -> Outcome:
+    rng = _draw(seed, route.day, route.cadre_id, target_id)
     status = _status(rng, _p_miss(field, evening, minute), field)
     category, text = None, ""
     if status is OutcomeStatus.VISITED and rng.random() < field.requests:
@@ -108,21 +108,20 @@ def _outcome(route, day, target_id, minute, field, seed, evening) -> Outcome:
         subject = int(rng.integers(1, 8))
         category = RequestCategory(responsibility, subject)
         text = str(rng.choice(REQUEST_TEXTS[subject]))
-    return Outcome(target_id, day, status, minute, route.cadre_id, category, text)
+    return Outcome(target_id, route.day, status, minute, route.cadre_id, category, text)
 
 
 class _Walker:
     """Walks cadres' days minute by minute over the campaign's travel model."""
 
     def __init__(self, campaign: Campaign):
-        self.campaign = campaign
         self.targets = campaign.target_index()
         self.cadres = campaign.cadre_index()
         self.model = travel_model(campaign.settings.travel, campaign.folder or None)
         self.evening = campaign.settings.window("evening")
 
-    def doors(self, route: DayRoute, later: list[DayRoute], field: Field, seed: int):
-        """(target, minute) of each door of the day, planned stops and work ahead."""
+    def day(self, route: DayRoute, later: list[DayRoute], field: Field, seed: int):
+        """The outcomes of the day's doors in the order gone to: planned stops, work ahead."""
         cadre = self.cadres[route.cadre_id]
         ahead = candidates(cadre, later, self.targets, self.evening)
         ids = [s.target_id for s in route.stops] + [c.target.id for c in ahead]
@@ -130,17 +129,17 @@ class _Walker:
         lats = [cadre.base_lat] + [self.targets[t].lat for t in ids]
         lons = [cadre.base_lon] + [self.targets[t].lon for t in ids]
         table = minutes_of(self.model.matrix(lats, lons).seconds)
+        outcomes: list[Outcome] = []
 
         def minutes(a: str | None, b: str | None) -> int:
             return int(table[index.get(a, 0) if a else 0, index.get(b, 0) if b else 0])
 
         def at_home(target_id: str, minute: int) -> bool:
-            rng = _draw(seed, route.day, route.cadre_id, target_id)
-            return _status(rng, _p_miss(field, self.evening, minute), field) is not (
-                OutcomeStatus.NOT_HOME
-            )
+            # The door's outcome is drawn once, here, when the walk needs to know its length.
+            outcomes.append(_outcome(route, target_id, minute, field, seed, self.evening))
+            return outcomes[-1].status is not OutcomeStatus.NOT_HOME
 
-        attempts = walk_day(
+        walk_day(
             route, cadre, self.targets, ahead, minutes, at_home, field.door_minutes, self.evening
         )
-        return [(a.target_id, a.start_min) for a in attempts]
+        return outcomes
