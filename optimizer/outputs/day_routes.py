@@ -11,6 +11,7 @@ Household names are masked; no phone numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,11 +180,17 @@ def _block(sheet, f, campaign, plan, cadre, route, rows, layout: Layout, top: in
         sheet.set_row(i, _height(values, layout.widths))
     foot = top + 3 + len(rows)
     sheet.merge_row(foot, 0, last, layout.hint, f.note)
-    # A merged cell does not grow with its text: room for each line the hint wraps to.
-    sheet.set_row(foot, 14 * -(-display_width(layout.hint) // sum(layout.widths)))
+    sheet.set_row(foot, _hint_height(layout))
     sheet.merge_row(foot + 1, 0, last, "走访人员签字：______________    日期：______", f.line)
     sheet.set_row(foot + 1, 28)
     return foot + 2
+
+
+@functools.cache
+def _hint_height(layout: Layout) -> int:
+    """A merged cell does not grow with its text: room for each line the hint wraps to (the
+    same for every day of a layout, so measured once)."""
+    return 14 * -(-display_width(layout.hint) // sum(layout.widths))
 
 
 def _height(values: list[object], widths: tuple[int, ...]) -> float:
