@@ -22,10 +22,9 @@ from optimizer.domain.model import Outcome, RequestCategory, hhmm
 from optimizer.domain.privacy import display_name, mask_name
 from optimizer.domain.revisits import target_states
 from optimizer.inputs.columns import OUTCOME_COLUMNS
-from optimizer.inputs.limits import CONTROL, MAX_CELL_CHARS
 from optimizer.inputs.outcomes import check_outcome_rows
 from optimizer.inputs.settings import read_settings
-from optimizer.inputs.sheets import cell_problem
+from optimizer.inputs.sheets import cells_problem
 from workers.commands.campaign import followup_last_day
 from workers.store import Store
 from workers.store.field import Attempt, SyncWrite
@@ -301,15 +300,9 @@ def _shape(row, cadre_id: str):
     values = {n: v.strip() if type(v := row.get(n)) is str else _text(v) for n in FIELDS}
     if len(values["request"]) > MAX_REQUEST_CHARS:
         return RowResult(attempt_id, "rejected", f"诉求内容超过 {MAX_REQUEST_CHARS} 字")
-    # The text-cell rules of an outcomes file's cells, asked of the row's cells joined by a
-    # character they allow: a cell breaks them only if the joined text does (the cells one
-    # by one only then, to name the one).
-    joined = "\n".join(values.values())
-    if len(joined) > MAX_CELL_CHARS or CONTROL.search(joined):
-        for name, value in values.items():
-            problem = cell_problem(value)
-            if problem:
-                return RowResult(attempt_id, "rejected", f"{FIELD_ZH[name]}：{problem}")
+    bad = cells_problem(values)  # the text-cell rules of an outcomes file's cells
+    if bad:
+        return RowResult(attempt_id, "rejected", f"{FIELD_ZH[bad[0]]}：{bad[1]}")
     values["cadre_id"] = cadre_id
     # Most rows come without a location: no exception raised and caught for each of them.
     return attempt_id, values, _place(row) if "lat" in row else NO_PLACE
