@@ -25,6 +25,7 @@ from optimizer.route.ortools_model import (
     solve_model,
 )
 from optimizer.route.problem import REASON_CAPACITY, REASON_NO_DAYS, RouteProblem
+from optimizer.route.pull_forward import pull_forward
 from optimizer.route.stopping import search_stop
 from optimizer.route.timing import Leg, schedule
 from optimizer.route.warm_start import SplitArrays, insert_missing, split_start
@@ -141,6 +142,8 @@ def _search(p: RouteProblem, search: SearchSettings, deadline: float, initial, s
         node_routes = insert_missing(p, SplitArrays(p), node_routes, missing, FRONT_LOAD_S * 5)
     if search.symmetric_days:
         node_routes = _front_load_order(p, node_routes)
+        if p.announced:  # a re-plan: fill the holes of the early days (``pull_forward``)
+            node_routes = _front_load_order(p, pull_forward(p, node_routes))
     return node_routes
 
 

@@ -58,10 +58,10 @@ def _by_opening(a: SplitArrays, order: list[int]) -> list[int]:
 
 def fits_in_order(a: SplitArrays, order: list[int]) -> bool:
     """Whether one day can visit ``order`` as given."""
-    return _travel_if_fits(a, order) is not None
+    return travel_if_fits(a, order) is not None
 
 
-def _travel_if_fits(a: SplitArrays, order: list[int]) -> int | None:
+def travel_if_fits(a: SplitArrays, order: list[int]) -> int | None:
     """Travel seconds of one day visiting ``order`` as given, or None if it cannot fit.
 
     The same rule as ``timing.service_starts`` (the reference; a test checks they agree),
@@ -101,12 +101,12 @@ def _travel_if_fits(a: SplitArrays, order: list[int]) -> int | None:
 
 def _piece_cost(a: SplitArrays, piece: list[int]) -> int | None:
     """Travel (s) of one day visiting the tour's ``piece`` in piece order, or None."""
-    return _travel_if_fits(a, _piece_order(a, piece))
+    return travel_if_fits(a, _piece_order(a, piece))
 
 
 def _day_cost(a: SplitArrays, order: list[int]) -> int | None:
     """Travel (s) of one day visiting ``order`` with later-opening targets last, or None."""
-    return _travel_if_fits(a, _by_opening(a, order))
+    return travel_if_fits(a, _by_opening(a, order))
 
 
 def split_tour(p: RouteProblem, tour: list[int], day_cost: int) -> list[list[int]] | None:

@@ -13,8 +13,8 @@ from optimizer.route.warm_start import (
     SplitArrays,
     _piece_order,
     _piece_travels,
-    _travel_if_fits,
     split_tour,
+    travel_if_fits,
 )
 
 DAY = Window(8 * 60 + 30, 20 * 60 + 30)
@@ -48,7 +48,7 @@ def test_evening_group_runs_back_along_the_piece():
     order = _piece_order(a, [1, 2, 3, 4, 5, 6])
     assert order == [1, 3, 5, 6, 4, 2]
     # Out to the far end and back: twice the street, no second crossing.
-    assert _travel_if_fits(a, order) == 2 * 6 * 60
+    assert travel_if_fits(a, order) == 2 * 6 * 60
 
 
 def test_prefix_travels_match_the_piece_order():
@@ -70,4 +70,4 @@ def test_split_keeps_every_target_once_within_the_days():
     assert pieces is not None and len(pieces) <= 4
     assert sorted(n for piece in pieces for n in piece) == list(range(1, 13))
     a = SplitArrays(p)
-    assert all(_travel_if_fits(a, piece) is not None for piece in pieces)
+    assert all(travel_if_fits(a, piece) is not None for piece in pieces)
