@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from optimizer.domain.pairing import visit_window
 from optimizer.domain.revisits import coverage, target_states
 from optimizer.inputs import read_campaign
 from optimizer.sample import write_sample
@@ -73,6 +74,12 @@ def main() -> None:
             finally:
                 store.release_lock(campaign_id, job.owner)
         report(campaign, store.outcomes(campaign_id), owners, absent, plan.assignment)
+        floor = escalation_floor(campaign, store.plan(campaign_id, 1), owners, field)
+        print(
+            f"escalation floor: {floor:.1f} targets ({floor / len(campaign.targets):.2%}) are "
+            f"expected to be missed {campaign.settings.policy.max_attempts} times at these rates "
+            "whatever the plan (retries at the times DESIGN §5 gives)"
+        )
         if args.why:
             history(campaign, store, campaign_id, owners)
 
@@ -104,6 +111,31 @@ def report(campaign, outcomes, owners, absent, assignment) -> None:
     for cadre_id, count in lost.most_common():
         days = sorted(d for c, d in absent if c == cadre_id)
         print(f"{cadre_id:7s} {count:5d}  {load[cadre_id]:.2f}  {days or '—'}")
+
+
+def escalation_floor(campaign, first_plan, owners, field: Field) -> float:
+    """Targets expected to escalate under the not-home policy alone: the first attempt at its
+    planned time, each retry at the other time this cadre works (``domain.revisits``: the
+    evening after a daytime miss when the cadre and the target allow it, by day after an
+    evening miss, by day again for a day-only cadre), each missed at the field's rate."""
+    evening = campaign.settings.window("evening")
+    cadres, targets = campaign.cadre_index(), campaign.target_index()
+    first = {s.target_id: s.arrive_min for r in first_plan.routes for s in r.stops}
+    total = 0.0
+    for target_id, minute in first.items():
+        cadre, target = cadres[owners[target_id]], targets[target_id]
+        allowed = visit_window(cadre, target)
+        can_day = allowed is not None and (evening is None or allowed.start_min < evening.start_min)
+        can_evening = (
+            allowed is not None and evening is not None and allowed.intersect(evening) is not None
+        )
+        at_night = evening is not None and evening.contains(minute)
+        p = 1.0
+        for _ in range(campaign.settings.policy.max_attempts):
+            p *= field.not_home * (field.evening_factor if at_night else 1.0)
+            at_night = (not at_night and can_evening) or not can_day
+        total += p
+    return total
 
 
 def _hhmm(minute: int | None) -> str:
