@@ -17,11 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.assign.solve import assign_areas
+from optimizer.domain.revisits import target_states
 from optimizer.inputs import read_campaign
-from optimizer.replan import plan_routes
+from optimizer.replan import plan_routes, replan
 from optimizer.route.problem import REASON_CAPACITY
 from optimizer.sample import write_sample
+from optimizer.sample.field import Field, simulate_day
 from optimizer.sample.zoo import ZooSpec, generate_zoo_town
+from optimizer.travel import travel_model
 
 towns = st.builds(
     ZooSpec,
@@ -73,16 +76,52 @@ def test_feasible_towns_plan_whole_within_every_window(spec, seed, tmp_path_fact
     routed = [s.target_id for r in plan.routes for s in r.stops]
     left = [u.target_id for u in plan.unscheduled]
     assert sorted(routed + left) == sorted(owners), (spec, seed)
-    for route in plan.routes:
+    _assert_routes_keep_the_rules(campaign, owner, plan.routes, (spec, seed))
+
+
+def _assert_routes_keep_the_rules(campaign, owner, routes, context) -> None:
+    """Each stop by its own cadre, once, inside its window and the cadre's; each day within
+    the cadre's window and minutes."""
+    targets, cadres = campaign.target_index(), campaign.cadre_index()
+    stops = [s.target_id for r in routes for s in r.stops]
+    assert len(stops) == len(set(stops)), context
+    for route in routes:
         cadre = cadres[route.cadre_id]
-        assert route.duration_min <= cadre.minutes_per_day, (spec, seed, route)
+        assert route.duration_min <= cadre.minutes_per_day, (context, route)
         assert cadre.window.start_min <= route.start_min <= route.end_min <= cadre.window.end_min
         for s in route.stops:
             t = targets[s.target_id]
-            assert owner[s.target_id] == route.cadre_id
+            assert owner[s.target_id] == route.cadre_id, context
             window = t.window or cadre.window
-            assert window.start_min <= s.arrive_min and s.depart_min <= window.end_min
+            assert window.start_min <= s.arrive_min and s.depart_min <= window.end_min, context
             assert cadre.window.start_min <= s.arrive_min and s.depart_min <= cadre.window.end_min
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(spec=towns, seed=st.integers(0, 10_000))
+def test_replans_after_days_in_the_field_keep_every_rule(spec, seed, tmp_path_factory):
+    """Two days in the field (misses, an absent cadre now and then, work done ahead), each
+    night re-planned: every route still keeps the rules, the pairing is unchanged, only days
+    after tonight are planned, and every pending target is planned or reported — none lost."""
+    campaign, assignment = _plan(spec, seed, tmp_path_factory.mktemp("zoo"))
+    if len(campaign.cadres) > 6 or not assignment.feasible:
+        return
+    owner = assignment.cadre_of()
+    model = travel_model(campaign.settings.travel)
+    plan = plan_routes(campaign, assignment, time_limit_s=0.05, workers=1)
+    field = Field(absent=0.1, work_ahead=True)
+    outcomes: list = []
+    for day in range(1, min(3, campaign.settings.days)):
+        outcomes += simulate_day(campaign, plan, day, field, seed)
+        plan = replan(campaign, assignment, plan, outcomes, day, model, time_limit_s=0.02)
+        _assert_routes_keep_the_rules(campaign, owner, plan.routes, (spec, seed, day))
+        assert all(r.day > day for r in plan.routes), (spec, seed, day)
+        states = target_states(campaign, outcomes)
+        pending = {t for t, st_ in states.items() if st_.pending}
+        routed = {s.target_id for r in plan.routes for s in r.stops}
+        reported = {u.target_id for u in plan.unscheduled}
+        assert routed <= pending, (spec, seed, day, sorted(routed - pending)[:3])
+        assert pending <= routed | reported, (spec, seed, day, sorted(pending - routed)[:3])
 
 
 def test_cli_plans_a_day_only_zoo_town(tmp_path):
