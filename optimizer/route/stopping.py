@@ -35,11 +35,13 @@ class StopRule:
     seconds: float
 
 
-def search_stop(budget_s: float, deterministic: bool, rate: float = SOLUTIONS_PER_S) -> StopRule:
-    """The stop of a search given ``budget_s`` seconds: that budget's worth of solutions with
-    the clock as a backstop, or (not deterministic) the budget on the clock alone."""
+def search_stop(budget_s: float, deterministic: bool, rate: float | None = None) -> StopRule:
+    """The stop of a search given ``budget_s`` seconds: that budget's worth of solutions
+    (``rate`` a second, ``SOLUTIONS_PER_S`` by default) with the clock as a backstop, or (not
+    deterministic) the budget on the clock alone."""
     if not deterministic:
         return StopRule(0, budget_s)
+    rate = SOLUTIONS_PER_S if rate is None else rate
     solutions = max(MIN_SOLUTIONS, math.ceil(rate * budget_s))
     return StopRule(solutions, max(0.05, BACKSTOP * budget_s))
 
