@@ -14,6 +14,13 @@ their budgets (15.5–16.1 s of CPU for 16.3 s of budget, two runs), at the trav
 clock-stopped search (within 1 %; that one's travel moves with the machine's load), and two
 runs give the same routes. Later solutions cost more than early ones: 480 a second took
 19.6 s of CPU for the same cadres.
+
+Since the insertion LNS neighbourhoods are off (``route.operators``, 2026-12-04) a solution
+costs less, so the day search gets 600 a second: on all 228 cadres of the 15,000-target
+chaihudian sample (``benchmarks/travel_lab.py run --p15 1``, two runs each) 30.5–31.8 s of
+processor time against 31.3–33.4 s at 440 with them, 0.5 % less travel; 640 a second took
+33.9–34.2 s. The tours' rate is unchanged (their searches never reached those
+neighbourhoods).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-SOLUTIONS_PER_S = 440.0
+SOLUTIONS_PER_S = 600.0
 TOUR_SOLUTIONS_PER_S = 590.0
 BACKSTOP = 30.0  # × the budget: the wall-clock safety net
 MIN_SOLUTIONS = 2
