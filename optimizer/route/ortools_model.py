@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from optimizer.route import operators
 from optimizer.route.problem import RouteProblem
 from optimizer.route.stopping import StopRule
 from optimizer.route.warm_start import SplitArrays, fits_in_order, insert_missing
@@ -168,6 +169,7 @@ def _parameters(search: SearchSettings, time_limit_s: float, solutions: int = 0)
     metaheuristics = routing_enums_pb2.LocalSearchMetaheuristic
     params.local_search_metaheuristic = getattr(metaheuristics, search.metaheuristic)
     params.guided_local_search_lambda_coefficient = search.gls_lambda
+    operators.switch_off(params, operators.ROUTE_OFF)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if solutions:  # the clock is only the backstop, for the neighbourhoods' own searches too
         params.solution_limit = solutions
@@ -231,12 +233,18 @@ def solve_model(
     the clock as a backstop) or, without one, for ``remaining_s()`` seconds (asked after the
     warm start is read, so its cost counts), and return each day's target nodes."""
     solution = warm = None
-    if initial:
-        warm = m.routing.ReadAssignmentFromRoutes(_initial_routes(m, initial), True)
+    by_solutions = bool(stop is not None and stop.solutions)
     if stop is not None and stop.solutions:
         params = _parameters(search, stop.seconds, stop.solutions)
     else:
         params = _parameters(search, remaining_s())
+    # Closed with the search's parameters before the warm start is read: reading it closes
+    # the model, and the neighbourhoods are fixed when it closes (at the defaults otherwise).
+    m.routing.CloseModelWithParameters(params)
+    if initial:
+        warm = m.routing.ReadAssignmentFromRoutes(_initial_routes(m, initial), True)
+    if not by_solutions:
+        params.time_limit.FromMilliseconds(max(1, int(remaining_s() * 1000)))
     if warm is not None:
         solution = m.routing.SolveFromAssignmentWithParameters(warm, params)
     if solution is None:

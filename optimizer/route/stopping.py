@@ -14,6 +14,15 @@ their budgets (15.5–16.1 s of CPU for 16.3 s of budget, two runs), at the trav
 clock-stopped search (within 1 %; that one's travel moves with the machine's load), and two
 runs give the same routes. Later solutions cost more than early ones: 480 a second took
 19.6 s of CPU for the same cadres.
+
+Since the insertion LNS neighbourhoods are off (``route.operators``, 2026-12-04) a solution
+costs less, so the day search gets 600 a second: on all 228 cadres of the 15,000-target
+chaihudian sample (``benchmarks/travel_lab.py run --p15 1``, two runs each) 30.5–31.8 s of
+processor time against 31.3–33.4 s at 440 with them, 0.5 % less travel; 640 a second took
+33.9–34.2 s. The tours (the same neighbourhoods off) get 800 a second instead of 590: a
+shorter tour is a better warm start, and on the zoo towns of seeds 3 and 4 the day search
+then costs less (40.1 and 37.9 s against 44.4 and 44.6 s) for the same or less travel;
+the 15,000 sample's routing 31.4 s, but its travel 139.9 h against 139.0 h at 590.
 """
 
 from __future__ import annotations
@@ -21,8 +30,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-SOLUTIONS_PER_S = 440.0
-TOUR_SOLUTIONS_PER_S = 590.0
+SOLUTIONS_PER_S = 600.0
+TOUR_SOLUTIONS_PER_S = 800.0
 BACKSTOP = 30.0  # × the budget: the wall-clock safety net
 MIN_SOLUTIONS = 2
 
@@ -35,11 +44,13 @@ class StopRule:
     seconds: float
 
 
-def search_stop(budget_s: float, deterministic: bool, rate: float = SOLUTIONS_PER_S) -> StopRule:
-    """The stop of a search given ``budget_s`` seconds: that budget's worth of solutions with
-    the clock as a backstop, or (not deterministic) the budget on the clock alone."""
+def search_stop(budget_s: float, deterministic: bool, rate: float | None = None) -> StopRule:
+    """The stop of a search given ``budget_s`` seconds: that budget's worth of solutions
+    (``rate`` a second, ``SOLUTIONS_PER_S`` by default) with the clock as a backstop, or (not
+    deterministic) the budget on the clock alone."""
     if not deterministic:
         return StopRule(0, budget_s)
+    rate = SOLUTIONS_PER_S if rate is None else rate
     solutions = max(MIN_SOLUTIONS, math.ceil(rate * budget_s))
     return StopRule(solutions, max(0.05, BACKSTOP * budget_s))
 

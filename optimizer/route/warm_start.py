@@ -17,6 +17,7 @@ import itertools
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from optimizer.route import operators
 from optimizer.route.problem import RouteProblem
 from optimizer.route.stopping import tour_stop
 
@@ -319,6 +320,7 @@ def _giant_tour(
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
+    operators.switch_off(params, operators.ROUTE_OFF)  # they never shortened a tour
     stop = tour_stop(time_limit_s, deterministic)
     params.time_limit.FromMilliseconds(max(1, int(stop.seconds * 1000)))
     if stop.solutions:
