@@ -234,7 +234,7 @@ def solve_model(
     warm start is read, so its cost counts), and return each day's target nodes."""
     solution = warm = None
     by_solutions = bool(stop is not None and stop.solutions)
-    if stop is not None and stop.solutions:
+    if stop is not None and by_solutions:
         params = _parameters(search, stop.seconds, stop.solutions)
     else:
         params = _parameters(search, remaining_s())
