@@ -18,40 +18,10 @@ out of the tour-and-split start and the search already full.
 
 from __future__ import annotations
 
-import itertools
-
 from optimizer.route.problem import RouteProblem
-from optimizer.route.warm_start import SplitArrays, fits_in_order, travel_if_fits
+from optimizer.route.warm_start import SplitArrays, busy_min, cheapest_fit, room_min, travel_if_fits
 
 PULL_MAX_S = 300  # extra travel (s) a stop may cost to move onto an earlier day
-
-
-def _busy_min(a: SplitArrays, route: list[int]) -> int:
-    """Minutes of travel and visits of a day route (waits aside): a lower bound of its span."""
-    path = [0, *route, 0]
-    return sum(a.minutes[x][y] for x, y in itertools.pairwise(path)) + sum(
-        a.service[x] for x in route
-    )
-
-
-def _cheapest_place(a: SplitArrays, routes: list[list[int]], before: int, node: int, busy):
-    """(added travel s, day index, position) of ``node``'s cheapest feasible place on a day
-    before ``before``, or None. Places whose day would be busier than the cadre's minutes are
-    skipped before the full timing check, as in ``warm_start._place``."""
-    sec, mins = a.seconds, a.minutes
-    room = min(a.limit, a.day.end_min - a.day.start_min) - a.service[node]
-    candidates = []
-    for v in range(before):
-        if busy[v] > room or not routes[v]:  # full, or not used (a new day costs its commute)
-            continue
-        for k, (x, y) in enumerate(itertools.pairwise([0, *routes[v], 0])):
-            if busy[v] + mins[x][node] + mins[node][y] - mins[x][y] <= room:
-                candidates.append((sec[x][node] + sec[node][y] - sec[x][y], v, k))
-    candidates.sort()
-    for added, v, k in candidates:
-        if fits_in_order(a, [*routes[v][:k], node, *routes[v][k:]]):
-            return added, v, k
-    return None
 
 
 def pull_forward(p: RouteProblem, routes: list[list[int]]) -> list[list[int]]:
@@ -60,10 +30,12 @@ def pull_forward(p: RouteProblem, routes: list[list[int]]) -> list[list[int]]:
     stay empty; a day's remaining stops keep their order."""
     a = SplitArrays(p)
     routes = [list(r) for r in routes]
-    busy = [_busy_min(a, r) for r in routes]
+    busy = [busy_min(a, r) for r in routes]
     for src in range(len(routes) - 1, 0, -1):
         for node in list(routes[src]):
-            place = _cheapest_place(a, routes, src, node, busy)
+            # Earlier days in use with room left (a new day would cost its commute).
+            days = [v for v in range(src) if routes[v] and busy[v] <= room_min(a, node)]
+            place = cheapest_fit(a, routes, node, days, busy, lambda v: 0)
             if place is None:
                 continue
             added, v, k = place
@@ -73,5 +45,5 @@ def pull_forward(p: RouteProblem, routes: list[list[int]]) -> list[list[int]]:
                 continue
             routes[v] = [*routes[v][:k], node, *routes[v][k:]]
             routes[src] = rest
-            busy[v], busy[src] = _busy_min(a, routes[v]), _busy_min(a, rest)
+            busy[v], busy[src] = busy_min(a, routes[v]), busy_min(a, rest)
     return routes

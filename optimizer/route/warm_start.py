@@ -239,33 +239,57 @@ def bring_priority_forward(p: RouteProblem, pieces: list[list[int]]) -> list[lis
     return [piece for piece in pieces if piece]
 
 
+def busy_min(a: SplitArrays, route: list[int]) -> int:
+    """Minutes of travel and visits of a day route (waits aside): a lower bound of its span."""
+    path = [0, *route, 0]
+    return sum(a.minutes[x][y] for x, y in itertools.pairwise(path)) + sum(
+        a.service[x] for x in route
+    )
+
+
+def room_min(a: SplitArrays, node: int) -> int:
+    """The most a day may be busy before ``node``'s visit: the cadre's minutes or window."""
+    return min(a.limit, a.day.end_min - a.day.start_min) - a.service[node]
+
+
+def cheapest_fit(
+    a: SplitArrays, routes, node: int, days, busy: list[int], extra
+) -> tuple[int, int, int] | None:
+    """(cost s, day index, position) of ``node``'s cheapest feasible place on the days
+    ``days`` (indices into ``routes``), its cost the added travel plus ``extra(v)``; or None.
+
+    A place whose day would be busier (travel and visits, waits aside; ``busy`` per day) than
+    the cadre's minutes or window is skipped before the full timing check: near a full day's
+    stops the cheapest places are mostly such, and the check costs a pass over the day."""
+    sec, mins, room = a.seconds, a.minutes, room_min(a, node)
+    candidates = []
+    for v in days:
+        path, cost = [0, *routes[v], 0], extra(v)
+        for k, (x, y) in enumerate(itertools.pairwise(path)):
+            if busy[v] + mins[x][node] + mins[node][y] - mins[x][y] <= room:
+                candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + cost, v, k))
+    candidates.sort()
+    for cost, v, k in candidates:
+        if fits_in_order(a, [*routes[v][:k], node, *routes[v][k:]]):
+            return cost, v, k
+    return None
+
+
 def _place(
     p: RouteProblem, a: SplitArrays, routes, node: int, days_ok, day_cost: int, early_s: int
 ) -> bool:
-    """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts.
-
-    A place whose day would be busier (travel and visits, waits aside) than the cadre's
-    minutes or window is skipped before the full timing check: near a full day's stops the
-    cheapest places are mostly such, and the check costs a pass over the day."""
-    sec, mins, service = a.seconds, a.minutes, a.service
-    room = min(a.limit, a.day.end_min - a.day.start_min) - service[node]
-    candidates = []
-    for v, route in enumerate(routes):
-        if not days_ok(p.days[v]):
-            continue
-        path = [0, *route, 0]
-        busy = sum(mins[x][y] for x, y in itertools.pairwise(path)) + sum(service[x] for x in route)
-        extra = (0 if route else day_cost) + early_s * v
-        for k, (x, y) in enumerate(itertools.pairwise(path)):
-            if busy + mins[x][node] + mins[node][y] - mins[x][y] <= room:
-                candidates.append((sec[x][node] + sec[node][y] - sec[x][y] + extra, v, k))
-    candidates.sort()
-    for _, v, k in candidates:
-        trial = [*routes[v][:k], node, *routes[v][k:]]
-        if fits_in_order(a, trial):
-            routes[v] = trial
-            return True
-    return False
+    """Put ``node`` at its cheapest feasible place on a day ``days_ok`` accepts; a day not
+    used yet costs ``day_cost`` more, the k-th day ``k × early_s``."""
+    days = [v for v in range(len(routes)) if days_ok(p.days[v])]
+    busy = [busy_min(a, r) for r in routes]
+    found = cheapest_fit(
+        a, routes, node, days, busy, lambda v: (0 if routes[v] else day_cost) + early_s * v
+    )
+    if found is None:
+        return False
+    _, v, k = found
+    routes[v] = [*routes[v][:k], node, *routes[v][k:]]
+    return True
 
 
 def insert_missing(
