@@ -72,6 +72,26 @@ def write_folder(
     return path
 
 
+def road_problem(path: Path, spacing_deg: float, minutes_per_day: int):
+    """One cadre's one-day route problem: eight households ``spacing_deg`` apart along a road
+    north of 35° N (T0…T7), the cadre of 高桥村 with ``minutes_per_day``."""
+    from optimizer.inputs import read_campaign
+    from optimizer.route.problem import build_problem
+    from optimizer.travel import travel_model
+
+    rows = "".join(f"T{i},高桥村,{35 + i * spacing_deg:.4f},117.2\n" for i in range(8))
+    campaign = read_campaign(
+        write_folder(
+            path,
+            targets="id,village,lat,lon\n" + rows,
+            cadres=f"id,name,village,minutes_per_day\nC1,甲,高桥村,{minutes_per_day}\n",
+            toml=TOML.replace("days = 5", "days = 1"),
+        )
+    )
+    model = travel_model(campaign.settings.travel)
+    return build_problem(campaign.cadres[0], list(campaign.targets), campaign.settings, model)
+
+
 def service_or_skip(name: str, reason: str) -> None:
     """A missing real service skips locally and fails in CI (ZOUFANG_REQUIRE_SERVICES=1)."""
     if REQUIRE_SERVICES:

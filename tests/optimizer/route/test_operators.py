@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from optimizer.inputs import read_campaign
 from optimizer.route import operators
 from optimizer.route.ortools_model import DEFAULT_SEARCH, _parameters, build_model, solve_model
-from optimizer.route.problem import build_problem
 from optimizer.route.stopping import StopRule
-from optimizer.travel import travel_model
-from tests.helpers import TOML, write_folder
+from tests.helpers import road_problem
 
 EVERY_OPERATOR = tuple(
     f.name
@@ -19,22 +16,7 @@ EVERY_OPERATOR = tuple(
 
 def _zigzag_problem(tmp_path):
     """Eight targets along a road, one day, and a warm start that crosses it back and forth."""
-    toml = TOML.replace("days = 5", "days = 1")
-    targets = "id,village,lat,lon\n" + "".join(f"T{i},高桥村,35.0{i}0,117.2\n" for i in range(8))
-    campaign = read_campaign(
-        write_folder(
-            tmp_path,
-            targets=targets,
-            cadres="id,name,village,minutes_per_day\nC1,甲,高桥村,480\n",
-            toml=toml,
-        )
-    )
-    problem = build_problem(
-        campaign.cadres[0],
-        list(campaign.targets),
-        campaign.settings,
-        travel_model(campaign.settings.travel),
-    )
+    problem = road_problem(tmp_path, 0.01, 480)
     zigzag = ("T0", "T7", "T1", "T6", "T2", "T5", "T3", "T4")
     return problem, {problem.days[0]: zigzag}
 

@@ -9,12 +9,10 @@ from optimizer.domain.model import Window
 from optimizer.inputs import read_campaign
 from optimizer.outputs.routes import write_routes_csv
 from optimizer.replan import plan_routes
-from optimizer.route.problem import build_problem
 from optimizer.route.search import solve_routes
 from optimizer.route.verify import route_violations
 from optimizer.sample import generate_sample, write_sample
-from optimizer.travel import travel_model
-from tests.helpers import TOML, write_folder
+from tests.helpers import TOML, road_problem, write_folder
 
 EVENING = Window(18 * 60, 20 * 60 + 30)
 
@@ -93,20 +91,7 @@ def test_impossible_target_is_named_by_the_assignment(tmp_path):
 
 def test_days_too_short_leave_targets_unscheduled_not_lost(tmp_path):
     """When the days cannot hold every visit, the rest come back as unscheduled."""
-    toml = TOML.replace("days = 5", "days = 1")
-    targets = "id,village,lat,lon\n" + "".join(f"T{i},高桥村,35.00{i},117.2\n" for i in range(8))
-    campaign = read_campaign(
-        write_folder(
-            tmp_path,
-            targets=targets,
-            cadres="id,name,village,minutes_per_day\nC1,甲,高桥村,60\n",
-            toml=toml,
-        )
-    )
-    cadre = campaign.cadres[0]
-    problem = build_problem(
-        cadre, list(campaign.targets), campaign.settings, travel_model(campaign.settings.travel)
-    )
+    problem = road_problem(tmp_path, 0.001, 60)
     plan = solve_routes(problem, time_limit_s=0.05)
     planned = {s.target_id for r in plan.routes for s in r.stops}
     assert 1 <= len(planned) <= 4 and len(planned) + len(plan.unscheduled) == 8
