@@ -178,20 +178,15 @@ def run(seeds, p15: int, overrides, params, search: SearchSettings, dump=None, r
                 f"  ({len(ratios)} cadres)  cpu {cpu:.1f} s  unrouted {missing} | {kinds}",
                 flush=True,
             )
-        if p15:
-            problems = pickle.loads((CACHE / "p15.pkl").read_bytes())[::p15]
-            out = list(pool.map(_solve, [(p, search) for p in problems]))
-            print(
-                f"p15 1/{p15}: {len(problems)} cadres  cpu {sum(c for *_, c in out):.1f} s  "
-                f"travel {sum(t for t, *_ in out) / 3600:.1f} h  stops {sum(s for _, s, _ in out)}",
-                flush=True,
-            )
-        if replan:
-            problems = pickle.loads((CACHE / "p15.pkl").read_bytes())[::replan]
-            out = list(pool.map(_replan, [(p, search) for p in problems]))
+        # The 15,000 sample: the plan's solve, and the night's (its plan as the warm start).
+        for label, step, solve in (("p15", p15, _solve), ("replan p15", replan, _replan)):
+            if not step:
+                continue
+            problems = pickle.loads((CACHE / "p15.pkl").read_bytes())[::step]
+            out = list(pool.map(solve, [(p, search) for p in problems]))
             cpu, travel_h = sum(c for *_, c in out), sum(t for t, *_ in out) / 3600
             print(
-                f"replan p15 1/{replan}: {len(problems)} cadres  cpu {cpu:.2f} s  travel "
+                f"{label} 1/{step}: {len(problems)} cadres  cpu {cpu:.2f} s  travel "
                 f"{travel_h:.1f} h  stops {sum(s for _, s, _ in out)}",
                 flush=True,
             )
