@@ -32,6 +32,7 @@ def pull_forward(p: RouteProblem, routes: list[list[int]]) -> list[list[int]]:
     routes = [list(r) for r in routes]
     busy = [busy_min(a, r) for r in routes]
     for src in range(len(routes) - 1, 0, -1):
+        before = travel_if_fits(a, routes[src])  # changes only when a stop leaves the day
         for node in list(routes[src]):
             # Earlier days in use with room left (a new day would cost its commute).
             days = [v for v in range(src) if routes[v] and busy[v] <= room_min(a, node)]
@@ -40,10 +41,10 @@ def pull_forward(p: RouteProblem, routes: list[list[int]]) -> list[list[int]]:
                 continue
             added, v, k = place
             rest = [x for x in routes[src] if x != node]
-            before, after = travel_if_fits(a, routes[src]), travel_if_fits(a, rest)
+            after = travel_if_fits(a, rest)
             if before is None or after is None or added - (before - after) > PULL_MAX_S:
                 continue
             routes[v] = [*routes[v][:k], node, *routes[v][k:]]
-            routes[src] = rest
+            routes[src], before = rest, after
             busy[v], busy[src] = busy_min(a, routes[v]), busy_min(a, rest)
     return routes
